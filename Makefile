@@ -1,0 +1,64 @@
+# Academy: the two commands a newcomer needs are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+SANDBOX_VENV := .venv-sandbox
+PY := $(VENV)/bin/python
+ADDRESS ?= 127.0.0.1:8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: setup run test lint typecheck services bench clean
+
+setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages
+
+system-packages:
+	@command -v bwrap >/dev/null || (echo "Installing bubblewrap" && apt-get install -y -q bubblewrap >/dev/null)
+
+$(VENV)/.installed: requirements/app.txt requirements/dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+$(SANDBOX_VENV)/.installed: requirements/sandbox.txt
+	test -d $(SANDBOX_VENV) || $(PYTHON) -m venv $(SANDBOX_VENV)
+	$(SANDBOX_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/sandbox.txt
+	touch $@
+
+run: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_course content/gen-ai-guide
+	$(PY) manage.py create_demo_users
+	@echo "Starting the Celery worker (log: var/worker.log) and the web server on http://$(ADDRESS)"
+	$(VENV)/bin/celery -A config worker -B -Q grading,grading-gpu,default --concurrency 2 \
+		--loglevel INFO --logfile var/worker.log --pidfile var/worker.pid --schedule var/celerybeat-schedule --detach
+	trap '$(VENV)/bin/celery -A config control shutdown >/dev/null 2>&1 || kill $$(cat var/worker.pid) 2>/dev/null' EXIT; \
+		DEBUG=true $(PY) manage.py runserver --noreload $(ADDRESS)
+
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 1; done; echo "PostgreSQL or Redis did not start"; exit 1
+
+test-packages:
+	@command -v chromium >/dev/null || (echo "Installing Chromium for the browser tests" && apt-get install -y -q chromium >/dev/null)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy config courseware grading content sandbox
+
+test: setup test-packages services lint typecheck
+	$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/sandbox.py
+	$(PY) bench/grading.py
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache

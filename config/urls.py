@@ -1,0 +1,16 @@
+"""Top-level URL map: each app mounts its pages and its API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("courseware.account_urls")),
+    path("exercises/", include("grading.urls")),
+    path("api/grading/", include("grading.api.urls")),
+    path("api/", include("courseware.api.urls")),
+    path("", include("courseware.urls")),
+]

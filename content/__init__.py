@@ -1,0 +1,1 @@
+"""The course source files (content/<course>/) and the importer that loads them."""

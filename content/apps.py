@@ -1,0 +1,9 @@
+"""Django app configuration for content (the course importer)."""
+
+from django.apps import AppConfig
+
+
+class ContentConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "content"
+    verbose_name = "Course content"

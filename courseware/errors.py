@@ -1,0 +1,11 @@
+"""The application's single error type, mapped to a clear 4xx response by views and the API."""
+
+
+class ApplicationError(Exception):
+    """A request the application refuses, with a message meant for the person who made it."""
+
+    def __init__(self, message: str, *, status_code: int = 400, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.extra = extra or {}

@@ -1,0 +1,229 @@
+"""Courses as imported from content/, quizzes with their attempts, enrolment and progress.
+
+Slugs are the identity of modules, lessons and questions: the importer matches on them, so a
+re-import updates rows in place and learners keep their history. Rows that learners have
+history on are never deleted by an import, only deactivated (`is_active=False`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Course(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["course", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="module_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Lesson(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="lessons")
+    slug = models.SlugField(max_length=200)
+    title = models.CharField(max_length=300)
+    source_path = models.CharField(max_length=500, blank=True)
+    source = models.TextField()
+    html = models.TextField()
+    toc = models.JSONField(default=list)  # [{"level": 2, "id": "...", "text": "..."}]
+    text = models.TextField(blank=True)  # plain text, for search
+    word_count = models.PositiveIntegerField(default=0)
+    reading_minutes = models.PositiveIntegerField(default=1)
+    order = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course", "module__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="lesson_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Quiz(models.Model):
+    class Keep(models.TextChoices):
+        BEST = "best", "Best attempt"
+        LAST = "last", "Last attempt"
+
+    module = models.OneToOneField(Module, on_delete=models.PROTECT, related_name="quiz")
+    title = models.CharField(max_length=200)
+    source_path = models.CharField(max_length=500, blank=True)
+    questions_per_attempt = models.PositiveIntegerField(default=5)
+    max_attempts = models.PositiveIntegerField(null=True, blank=True)
+    cooldown_minutes = models.PositiveIntegerField(default=0)
+    keep = models.CharField(max_length=4, choices=Keep.choices, default=Keep.BEST)
+    content_hash = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple select"
+        NUMERIC = "numeric", "Numeric"
+        TEXT = "text", "Short text"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="questions")
+    slug = models.CharField(max_length=200)  # the bank's `id`
+    type = models.CharField(max_length=10, choices=Type.choices)
+    # The question as authored (prompt, options with `correct`, answer, explanation...). It holds
+    # the answer: only courseware.questions may turn it into something a learner sees.
+    spec = models.JSONField()
+    order = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["quiz", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="question_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class QuizAttempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveIntegerField()  # 1, 2, ... per learner and quiz
+    seed = models.BigIntegerField()
+    question_ids = models.JSONField()  # Question pks, in the order shown
+    option_order = models.JSONField(default=dict)  # str(question pk) -> [option ids]
+    answers = models.JSONField(default=dict)  # question slug -> saved answer
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    score = models.FloatField(null=True, blank=True)  # 0..1, set once on submission
+    points = models.FloatField(null=True, blank=True)
+    max_points = models.FloatField(null=True, blank=True)
+    results = models.JSONField(default=dict)  # question slug -> {"score": .., "correct": ..}
+    started_at = models.DateTimeField(auto_now_add=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["quiz", "user", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz", "number"], name="quiz_attempt_unique_number"
+            ),
+            # At most one open attempt per learner and quiz: two tabs that both press "start"
+            # get the same attempt.
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=Q(status="in_progress"),
+                name="quiz_attempt_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.number} ({self.user})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class QuestionResponse(models.Model):
+    """One scored answer of a submitted attempt: the rows item analysis is computed from."""
+
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    answer = models.JSONField(null=True, blank=True)
+    score = models.FloatField()
+    is_correct = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="question_response_unique"
+            ),
+        ]
+
+
+class Enrolment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="enrolment_unique"),
+        ]
+
+
+class LessonRead(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_reads"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="reads")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="lesson_read_unique"),
+        ]
+
+
+class ExerciseProgress(models.Model):
+    """A learner's best score on one exercise, reported by the grading app."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_progress"
+    )
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="exercise_progress")
+    exercise_key = models.CharField(max_length=200)
+    best_points = models.FloatField(default=0)
+    max_points = models.FloatField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "module", "exercise_key"], name="exercise_progress_unique"
+            ),
+        ]

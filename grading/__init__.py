@@ -1,0 +1,1 @@
+"""Exercises, submissions and the grading pipeline."""

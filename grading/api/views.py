@@ -1,0 +1,41 @@
+"""Grading API: read an exercise, submit code, poll a submission."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from grading import services
+from grading.api.serializers import (
+    ExerciseSerializer,
+    SubmissionCreateSerializer,
+    SubmissionSerializer,
+)
+from grading.models import Exercise, Submission
+
+
+class ExerciseDetail(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        exercise = get_object_or_404(Exercise, pk=pk, is_active=True)
+        return Response(ExerciseSerializer(exercise).data)
+
+
+class SubmissionCreate(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        exercise = get_object_or_404(Exercise, pk=pk, is_active=True)
+        serializer = SubmissionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submission = services.submission_create(
+            user=request.user, exercise=exercise, code=serializer.validated_data["code"]
+        )
+        return Response(SubmissionSerializer(submission).data, status=202)
+
+
+class SubmissionDetail(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        submission = get_object_or_404(Submission.objects.prefetch_related("runs"), pk=pk)
+        if submission.user_id != request.user.pk and not request.user.is_staff:
+            return Response({"detail": "Not found."}, status=404)
+        return Response(SubmissionSerializer(submission).data)

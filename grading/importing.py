@@ -1,0 +1,219 @@
+"""Exercise folders (exercise.yaml + an nbgrader source notebook) checked and stored.
+
+The content importer calls `validate_exercise_folder` for every exercise before it writes
+anything, then `exercise_sync` inside its transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from nbformat import NotebookNode
+
+from grading.models import Exercise
+from grading.notebooks import (
+    NotebookError,
+    classify,
+    read_notebook,
+    release_notebook,
+    starter_answers,
+    validate_source,
+)
+
+DEVICES = {choice.value for choice in Exercise.Device}
+KNOWN_KEYS = {"title", "lesson", "device", "limits", "hints", "checks", "test_hints", "order"}
+
+
+@dataclass
+class ExerciseSpec:
+    slug: str
+    folder: Path
+    title: str
+    lesson: str
+    device: str
+    wall_seconds: int
+    memory_mb: int
+    hints: list[str]
+    test_hints: dict[str, str]
+    checks: list[dict[str, Any]]
+    source: NotebookNode
+    release: NotebookNode
+    statement: str
+    content_hash: str
+    max_points: float
+    order: int = 0
+    mistakes: dict[str, str] = field(default_factory=dict)
+
+
+def _line_of(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]]:
+    """Read and check one exercise folder. Errors are `file:line: what is wrong`."""
+    errors: list[str] = []
+    meta_path = path / "exercise.yaml"
+    notebook_path = path / "source.ipynb"
+    if not path.is_dir():
+        return None, [f"{path}:1: exercise folder not found"]
+    if not meta_path.exists():
+        return None, [f"{meta_path}:1: missing file"]
+    text = meta_path.read_text(encoding="utf-8")
+    try:
+        meta = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return None, [f"{meta_path}:{line}: malformed YAML: {getattr(error, 'problem', error)}"]
+    if not isinstance(meta, dict):
+        return None, [f"{meta_path}:1: expected a mapping of settings"]
+    for key in sorted(set(meta) - KNOWN_KEYS):
+        errors.append(f"{meta_path}:{_line_of(text, key)}: unknown key {key!r}")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.append(f"{meta_path}:1: 'title' is required")
+    device = meta.get("device", "cpu")
+    if device not in DEVICES:
+        errors.append(
+            f"{meta_path}:{_line_of(text, 'device')}: device must be one of {sorted(DEVICES)}"
+        )
+    limits = meta.get("limits") or {}
+    wall = limits.get("wall_seconds", 30) if isinstance(limits, dict) else None
+    memory = limits.get("memory_mb", 1024) if isinstance(limits, dict) else None
+    if not isinstance(wall, int) or not 1 <= wall <= 600:
+        errors.append(f"{meta_path}:{_line_of(text, 'limits')}: wall_seconds must be 1-600")
+    if not isinstance(memory, int) or not 64 <= memory <= 16384:
+        errors.append(f"{meta_path}:{_line_of(text, 'limits')}: memory_mb must be 64-16384")
+    hints = meta.get("hints") or []
+    if not isinstance(hints, list) or not all(isinstance(hint, str) for hint in hints):
+        errors.append(f"{meta_path}:{_line_of(text, 'hints')}: hints must be a list of text")
+        hints = []
+    test_hints = meta.get("test_hints") or {}
+    if not isinstance(test_hints, dict):
+        errors.append(f"{meta_path}:{_line_of(text, 'test_hints')}: test_hints must be a mapping")
+        test_hints = {}
+    checks = meta.get("checks") or []
+    mistakes: dict[str, str] = {}
+    if not isinstance(checks, list):
+        errors.append(f"{meta_path}:{_line_of(text, 'checks')}: checks must be a list")
+        checks = []
+    for check in checks:
+        if not isinstance(check, dict) or "file" not in check or "points" not in check:
+            errors.append(f"{meta_path}:{_line_of(text, 'checks')}: each check needs file, points")
+            continue
+        mistake = path / str(check["file"])
+        if not mistake.exists():
+            errors.append(f"{mistake}:1: missing file named by checks")
+        else:
+            mistakes[str(check["file"])] = mistake.read_text(encoding="utf-8")
+    if not notebook_path.exists():
+        errors.append(f"{notebook_path}:1: missing file")
+        return None, errors
+    raw = notebook_path.read_bytes()
+    try:
+        source = read_notebook(raw)
+    except NotebookError as error:
+        return None, [*errors, f"{notebook_path}:1: {error}"]
+    source.metadata.setdefault(
+        "kernelspec", {"name": "python3", "language": "python", "display_name": "Python 3"}
+    )
+    errors.extend(f"{notebook_path}:1: {problem}" for problem in validate_source(source))
+    if errors:
+        return None, errors
+    try:
+        release = release_notebook(source)
+    except Exception as error:  # nbgrader preprocessors raise their own error types
+        return None, [f"{notebook_path}:1: nbgrader could not make the release version: {error}"]
+    exercise = classify(source)
+    digest = hashlib.sha256(raw + text.encode()).hexdigest()
+    spec = ExerciseSpec(
+        slug=path.name,
+        folder=path,
+        title=str(title).strip(),
+        lesson=str(meta.get("lesson", "")),
+        device=device,
+        wall_seconds=int(wall),  # type: ignore[arg-type]
+        memory_mb=int(memory),  # type: ignore[arg-type]
+        hints=hints,
+        test_hints={str(key): str(value) for key, value in test_hints.items()},
+        checks=checks,
+        source=source,
+        release=release,
+        statement=exercise.statement,
+        content_hash=digest,
+        max_points=exercise.max_points,
+        order=int(meta.get("order", 0) or 0),
+        mistakes=mistakes,
+    )
+    return spec, []
+
+
+def _render(markdown: str) -> str:
+    try:
+        from courseware.rendering import render_markdown
+    except ImportError:  # the reader's renderer is optional for grading
+        from django.utils.html import escape
+
+        return f"<pre>{escape(markdown)}</pre>"
+    return str(render_markdown(markdown))
+
+
+def exercise_sync(*, module: Any, spec: ExerciseSpec, force: bool = False) -> str:
+    """Create or update one exercise. Returns "added", "changed" or "unchanged"."""
+    existing = Exercise.objects.filter(module__course=module.course, slug=spec.slug).first()
+    if existing is not None and existing.content_hash == spec.content_hash and (
+        existing.module_id == module.pk and existing.is_active
+    ):
+        return "unchanged"
+    values = {
+        "module": module,
+        "title": spec.title,
+        "order": spec.order,
+        "lesson_slug": spec.lesson,
+        "statement_html": _render(spec.statement),
+        "source_notebook": json.loads(json.dumps(spec.source)),
+        "release_notebook": json.loads(json.dumps(spec.release)),
+        "starter_code": starter_answers(spec.release),
+        "device": spec.device,
+        "wall_seconds": spec.wall_seconds,
+        "memory_mb": spec.memory_mb,
+        "hints": spec.hints,
+        "test_hints": spec.test_hints,
+        "checks": spec.checks,
+        "max_points": spec.max_points,
+        "content_hash": spec.content_hash,
+        "is_active": True,
+    }
+    if existing is None:
+        Exercise.objects.create(slug=spec.slug, **values)
+        return "added"
+    for key, value in values.items():
+        setattr(existing, key, value)
+    existing.save()
+    return "changed"
+
+
+def exercises_deactivate_missing(*, course: Any, keep_slugs: set[str], force: bool) -> list[str]:
+    """Exercises no longer in the course: deactivated, never deleted (submissions stay)."""
+    from courseware.errors import ApplicationError
+
+    gone = Exercise.objects.filter(module__course=course, is_active=True).exclude(
+        slug__in=keep_slugs
+    )
+    with_history = [exercise.slug for exercise in gone if exercise.submissions.exists()]
+    if with_history and not force:
+        raise ApplicationError(
+            "These exercises have submissions; rerun with --force to remove them "
+            "(their history is kept): " + ", ".join(with_history)
+        )
+    slugs = [exercise.slug for exercise in gone]
+    gone.update(is_active=False)
+    return slugs

@@ -1,0 +1,117 @@
+"""Exercises, submissions as received, and one row per grading of a submission."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Exercise(models.Model):
+    class Device(models.TextChoices):
+        CPU = "cpu", "CPU"
+        PREFER_GPU = "prefer-gpu", "GPU preferred"
+        REQUIRE_GPU = "require-gpu", "GPU required"
+
+    module = models.ForeignKey(
+        "courseware.Module", on_delete=models.PROTECT, related_name="exercises"
+    )
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    lesson_slug = models.CharField(max_length=200, blank=True)
+    statement_html = models.TextField(blank=True)
+    # The source notebook holds solutions and hidden tests: it never leaves the server.
+    source_notebook = models.JSONField()
+    release_notebook = models.JSONField()
+    starter_code = models.JSONField(default=dict)  # answer grade_id -> starter code
+    device = models.CharField(max_length=20, choices=Device.choices, default=Device.CPU)
+    wall_seconds = models.PositiveIntegerField(default=30)
+    memory_mb = models.PositiveIntegerField(default=1024)
+    hints = models.JSONField(default=list)
+    test_hints = models.JSONField(default=dict)  # test grade_id -> hint shown on failure
+    checks = models.JSONField(default=list)
+    max_points = models.FloatField(default=0)
+    content_hash = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["module__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="exercise_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Submission(models.Model):
+    """What the learner sent, stored as received and never changed."""
+
+    class Kind(models.TextChoices):
+        CODE = "code", "Code from the page"
+        NOTEBOOK = "notebook", "Uploaded notebook"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="submissions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    payload = models.TextField()  # the code or the notebook JSON, as received
+    answers = models.JSONField()  # answer grade_id -> code, taken from the payload
+    edited_locked_cells = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "exercise", "created_at"])]
+
+
+class GradingRun(models.Model):
+    """One grading of one submission. Regrades add rows; nothing is overwritten."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        GRADED = "graded", "Graded"
+        FAILED = "failed", "Failed"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="runs")
+    number = models.PositiveIntegerField(default=1)
+    reason = models.CharField(max_length=40, default="submitted")  # submitted | regrade | requeue
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status_message = models.TextField(blank=True)
+    queue = models.CharField(max_length=40, default="grading")
+    claim_token = models.UUIDField(default=uuid.uuid4)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    deliveries = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+    max_points = models.FloatField(null=True, blank=True)
+    feedback = models.JSONField(default=dict)
+    exercise_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="run_unique_number"),
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.GRADED, self.Status.FAILED)
+
+
+class HintReveal(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="hint_reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    revealed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "user"], name="hint_reveal_unique"),
+        ]

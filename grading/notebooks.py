@@ -1,0 +1,306 @@
+"""nbgrader source notebooks: validation, the release version, and splitting a submission into
+what runs in the learner sandbox and what runs in the test sandbox.
+
+The release notebook is made by nbgrader's own preprocessors. Everything else here works on the
+cell metadata nbgrader defines (`metadata.nbgrader`: grade, solution, locked, points, grade_id).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+END_HIDDEN = "### END HIDDEN TESTS"
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+ANSWER_MARKER = re.compile(r"^# %% answer: ([A-Za-z0-9_.-]+)\s*$", re.MULTILINE)
+MAX_NOTEBOOK_BYTES = 2 * 1024 * 1024
+MAX_ANSWER_BYTES = 100 * 1024
+
+
+class NotebookError(ValueError):
+    """A notebook that cannot be used, with a message fit for its author or the learner."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    grade_id: str
+    kind: str  # "setup" | "answer" | "test"
+    source: str
+    points: float = 0.0
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class ExerciseNotebook:
+    cells: tuple[Cell, ...]
+    statement: str = ""
+
+    @property
+    def answers(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.kind == "answer"]
+
+    @property
+    def tests(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.kind == "test"]
+
+    @property
+    def max_points(self) -> float:
+        return sum(cell.points for cell in self.cells)
+
+
+@dataclass
+class SubmissionParts:
+    """A submission split for the two sandboxes."""
+
+    learner_cells: list[dict[str, str]]
+    tests: dict[str, Any]
+    edited_locked_cells: list[str] = field(default_factory=list)
+
+
+def read_notebook(data: bytes | str) -> NotebookNode:
+    if isinstance(data, bytes):
+        if len(data) > MAX_NOTEBOOK_BYTES:
+            raise NotebookError("The notebook is larger than 2 MB.")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NotebookError("The notebook is not UTF-8 text.") from None
+    try:
+        notebook = nbformat.reads(data, as_version=4)
+    except (ValueError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
+        raise NotebookError(f"The file is not a Jupyter notebook: {error}") from None
+    except Exception as error:  # nbformat raises several private error types
+        raise NotebookError(f"The notebook cannot be read: {error}") from None
+    return notebook
+
+
+def nbgrader_metadata(cell: NotebookNode) -> dict[str, Any]:
+    metadata = cell.get("metadata", {}).get("nbgrader", {})
+    return dict(metadata) if isinstance(metadata, dict) else {}
+
+
+def classify(notebook: NotebookNode) -> ExerciseNotebook:
+    """Sort a source notebook's code cells into setup, answer and test cells."""
+    cells: list[Cell] = []
+    statement: list[str] = []
+    for index, cell in enumerate(notebook.cells):
+        meta = nbgrader_metadata(cell)
+        if cell.cell_type == "markdown":
+            if not meta.get("solution"):
+                statement.append(cell.source)
+            continue
+        if cell.cell_type != "code":
+            continue
+        grade_id = str(meta.get("grade_id") or f"cell-{index}")
+        if meta.get("solution"):
+            points = float(meta.get("points") or 0) if meta.get("grade") else 0.0
+            cells.append(Cell(grade_id, "answer", cell.source, points))
+        elif meta.get("grade"):
+            hidden = BEGIN_HIDDEN in cell.source
+            cells.append(Cell(grade_id, "test", cell.source, float(meta.get("points") or 0), hidden))
+        else:
+            cells.append(Cell(grade_id, "setup", cell.source))
+    return ExerciseNotebook(tuple(cells), "\n\n".join(statement))
+
+
+def validate_source(notebook: NotebookNode) -> list[str]:
+    """Everything wrong with a source notebook, as messages naming the cell."""
+    from nbgrader.preprocessors import CheckCellMetadata
+
+    errors: list[str] = []
+    try:
+        CheckCellMetadata().preprocess(copy.deepcopy(notebook), {})
+    except Exception as error:  # nbgrader raises ValueError and its own validation errors
+        errors.append(f"nbgrader metadata: {error}")
+    seen: set[str] = set()
+    exercise = classify(notebook)
+    for index, cell in enumerate(notebook.cells):
+        meta = nbgrader_metadata(cell)
+        if not meta:
+            continue
+        grade_id = meta.get("grade_id")
+        where = f"cell {index + 1} ({grade_id or 'no grade_id'})"
+        if (meta.get("grade") or meta.get("solution") or meta.get("locked")) and not grade_id:
+            errors.append(f"{where}: nbgrader cells need a grade_id")
+        if grade_id in seen:
+            errors.append(f"{where}: grade_id {grade_id!r} is used twice")
+        seen.add(grade_id)
+        if cell.cell_type != "code":
+            continue
+        source = cell.source
+        if meta.get("grade") and not meta.get("solution"):
+            points = meta.get("points")
+            if not isinstance(points, (int, float)) or points <= 0:
+                errors.append(f"{where}: a test cell needs points greater than 0")
+            if source.count(BEGIN_HIDDEN) != source.count(END_HIDDEN):
+                errors.append(f"{where}: unbalanced {BEGIN_HIDDEN} / {END_HIDDEN}")
+        if meta.get("solution") and source.count(BEGIN_SOLUTION) != source.count(END_SOLUTION):
+            errors.append(f"{where}: unbalanced {BEGIN_SOLUTION} / {END_SOLUTION}")
+        try:
+            ast.parse(_without_markers(source))
+        except SyntaxError as error:
+            errors.append(f"{where}: line {error.lineno}: syntax error: {error.msg}")
+    if not exercise.answers:
+        errors.append("the notebook has no answer cell (nbgrader solution: true)")
+    if not exercise.tests:
+        errors.append("the notebook has no test cell (nbgrader grade: true, with points)")
+    return errors
+
+
+def _without_markers(source: str) -> str:
+    lines = [
+        line
+        for line in source.splitlines()
+        if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
+    ]
+    return "\n".join(lines)
+
+
+def release_notebook(source: NotebookNode) -> NotebookNode:
+    """The student version, made by nbgrader's preprocessors: no solutions, no hidden tests,
+    no outputs, locked cells marked, checksums recorded."""
+    from nbgrader.preprocessors import (
+        ClearHiddenTests,
+        ClearOutput,
+        ClearSolutions,
+        ComputeChecksums,
+        LockCells,
+    )
+
+    notebook = copy.deepcopy(source)
+    resources: dict[str, Any] = {}
+    for preprocessor in (
+        ClearSolutions(code_stub={"python": CODE_STUB}, enforce_metadata=True),
+        ClearHiddenTests(enforce_metadata=True),
+        ClearOutput(),
+        LockCells(),
+        ComputeChecksums(),
+    ):
+        notebook, resources = preprocessor.preprocess(notebook, resources)
+    return notebook
+
+
+def reference_answers(source: NotebookNode) -> dict[str, str]:
+    """The author's solution for each answer cell, markers removed (for checks, never shown)."""
+    return {
+        cell.grade_id: _without_markers(cell.source) for cell in classify(source).answers
+    }
+
+
+def starter_answers(release: NotebookNode) -> dict[str, str]:
+    return {cell.grade_id: cell.source for cell in classify(release).answers}
+
+
+def declared_names(stub: str) -> list[str]:
+    """Names the starter code defines at top level: the learner is meant to provide them."""
+    try:
+        tree = ast.parse(stub)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def answers_from_python(text: str, answer_ids: list[str]) -> dict[str, str]:
+    """A .py submission: the whole file for a single answer cell, or sections headed
+    `# %% answer: <grade_id>` for several."""
+    if len(text.encode("utf-8")) > MAX_ANSWER_BYTES:
+        raise NotebookError("The code is larger than 100 KB.")
+    markers = list(ANSWER_MARKER.finditer(text))
+    if not markers:
+        if len(answer_ids) != 1:
+            raise NotebookError(
+                "This exercise has several answer cells: head each part with "
+                "'# %% answer: <cell id>' (" + ", ".join(answer_ids) + ")."
+            )
+        return {answer_ids[0]: text}
+    answers: dict[str, str] = {}
+    for position, marker in enumerate(markers):
+        end = markers[position + 1].start() if position + 1 < len(markers) else len(text)
+        grade_id = marker.group(1)
+        if grade_id not in answer_ids:
+            raise NotebookError(f"Unknown answer cell {grade_id!r}.")
+        answers[grade_id] = text[marker.end() : end].strip("\n") + "\n"
+    return answers
+
+
+def answers_from_notebook(
+    uploaded: NotebookNode, release: NotebookNode
+) -> tuple[dict[str, str], list[str]]:
+    """Take only the answer cells from a filled-in release notebook. Every other cell comes from
+    the source at grading time; locked cells the learner edited are reported, never used."""
+    expected = {cell.grade_id: cell for cell in classify(release).cells}
+    answers: dict[str, str] = {}
+    edited: list[str] = []
+    for cell in uploaded.cells:
+        meta = nbgrader_metadata(cell)
+        grade_id = meta.get("grade_id")
+        if not grade_id or grade_id not in expected or cell.cell_type != "code":
+            continue
+        original = expected[grade_id]
+        if original.kind == "answer":
+            answers[grade_id] = cell.source
+        elif cell.source.strip() != original.source.strip():
+            edited.append(grade_id)
+    missing = [cell.grade_id for cell in classify(release).answers if cell.grade_id not in answers]
+    if missing:
+        raise NotebookError(
+            "The notebook lacks the answer cell(s) " + ", ".join(missing)
+            + ": upload the notebook downloaded from this exercise, filled in."
+        )
+    for grade_id, code in answers.items():
+        if len(code.encode("utf-8")) > MAX_ANSWER_BYTES:
+            raise NotebookError(f"The answer cell {grade_id} is larger than 100 KB.")
+    return answers, edited
+
+
+def split_submission(
+    source: NotebookNode, answers: dict[str, str], *, cell_seconds: float
+) -> SubmissionParts:
+    """Learner sandbox: setup cells and the learner's answers, in notebook order (never a test).
+    Test sandbox: setup cells and all test cells, hidden ones included."""
+    exercise = classify(source)
+    release = classify(release_notebook(source))
+    stubs = {cell.grade_id: cell.source for cell in release.answers}
+    learner_cells: list[dict[str, str]] = []
+    setup: list[dict[str, Any]] = []
+    tests: list[dict[str, Any]] = []
+    declared: list[str] = []
+    for cell in exercise.cells:
+        if cell.kind == "setup":
+            learner_cells.append({"id": cell.grade_id, "kind": "setup", "source": cell.source})
+            setup.append({"id": cell.grade_id, "source": cell.source})
+        elif cell.kind == "answer":
+            code = answers.get(cell.grade_id, stubs.get(cell.grade_id, CODE_STUB))
+            learner_cells.append({"id": cell.grade_id, "kind": "answer", "source": code})
+            declared.extend(declared_names(stubs.get(cell.grade_id, "")))
+        else:
+            tests.append(
+                {
+                    "id": cell.grade_id,
+                    "source": _without_markers(cell.source),
+                    "points": cell.points,
+                    "hidden": cell.hidden,
+                }
+            )
+    return SubmissionParts(
+        learner_cells=learner_cells,
+        tests={"setup": setup, "tests": tests, "declared": declared, "cell_seconds": cell_seconds},
+    )

@@ -1,0 +1,1 @@
+"""Sandbox backends: `bwrap` (bubblewrap, one host) and `docker` (production)."""

@@ -1,0 +1,341 @@
+"""The bubblewrap backend.
+
+Started as root (the worker's normal case here), bwrap builds the job's mount, PID, network,
+IPC, UTS and cgroup namespaces with a root made of read-only binds (/usr, the sandbox's Python
+environment and the job's files) and a private size-limited /tmp; then `setpriv` drops to uid
+65534 with no capabilities and no-new-privileges before the job's command runs. The launcher
+has an empty environment. Memory, processes and CPU share are limited by a per-job cgroup that
+the launcher joins before bwrap starts; CPU time by RLIMIT_CPU; wall time by a timer that kills
+the whole group.
+
+Started as an ordinary user, bwrap runs unprivileged in a new user namespace and limits come from
+a delegated cgroup; where none is writable, the backend refuses to run unless the operator set
+SANDBOX_ALLOW_UNENFORCED_LIMITS.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import glob
+import logging
+import math
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from sandbox.cgroups import CgroupManager, JobGroup
+from sandbox.jobs import Job, JobResult, Limits, SandboxError
+from sandbox.runner import BoundedReader, RunningJob, Sandbox, popen_without_environment
+
+logger = logging.getLogger(__name__)
+
+SANDBOX_UID = 65534
+SANDBOX_GID = 65534
+BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
+GPU_LOCK_DIR = Path(tempfile.gettempdir())
+
+
+def _real_directory(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def python_roots(python: str) -> list[str]:
+    """The directories a Python environment needs: the venv and the interpreter it points to."""
+    venv = Path(python).parent.parent
+    roots = [str(venv)]
+    real_python = Path(os.path.realpath(python))
+    interpreter_prefix = real_python.parent.parent
+    if not str(interpreter_prefix).startswith("/usr"):
+        roots.append(str(interpreter_prefix))
+    return roots
+
+
+class BwrapSandbox(Sandbox):
+    name = "bwrap"
+
+    def __init__(
+        self,
+        *,
+        python: str,
+        allow_unenforced_limits: bool = False,
+        gpus: int = 0,
+    ) -> None:
+        if not Path(python).exists():
+            raise SandboxError(
+                f"The sandbox Python {python} does not exist: run `make setup` "
+                "(it builds .venv-sandbox) or set SANDBOX_PYTHON."
+            )
+        if not Path(BWRAP).exists():
+            raise SandboxError("bubblewrap is not installed: run `make setup`.")
+        self.python = python
+        self.roots = python_roots(python)
+        self.privileged = os.geteuid() == 0
+        self.cgroups = CgroupManager()
+        self.limits_problem = self.cgroups.problem()
+        self.allow_unenforced_limits = allow_unenforced_limits
+        self.gpus = gpus
+        if self.limits_problem and allow_unenforced_limits:
+            logger.warning(
+                "SANDBOX LIMITS ARE NOT ENFORCED (%s). Learner code can exhaust this host's "
+                "memory and processes. Never run like this in production.",
+                self.limits_problem,
+            )
+
+    def argv(self, job: Job, job_dir: str, gpu_index: int | None) -> list[str]:
+        """The full launcher command line for a job (tests pin it down)."""
+        limits = job.limits
+        args = [BWRAP]
+        if self.privileged:
+            args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+            args += ["--unshare-cgroup"]
+        else:
+            args += ["--unshare-all", "--unshare-user", "--disable-userns"]
+            args += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_GID)]
+        args += ["--die-with-parent", "--new-session", "--clearenv"]
+        args += ["--ro-bind", "/usr", "/usr"]
+        for link in ("bin", "lib", "lib64", "sbin"):
+            target = os.readlink(f"/{link}") if os.path.islink(f"/{link}") else None
+            if target:
+                args += ["--symlink", target, f"/{link}"]
+            elif os.path.isdir(f"/{link}"):
+                args += ["--ro-bind", f"/{link}", f"/{link}"]
+        created: set[str] = {"/", "/usr", "/tmp", "/job", "/proc", "/dev"}
+        for root in self.roots:
+            args += _ancestors(root, created)
+            args += ["--ro-bind", root, root]
+        args += ["--proc", "/proc", "--dev", "/dev"]
+        args += ["--size", str(limits.tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp"]
+        args += ["--ro-bind", job_dir, "/job"]
+        environment = {
+            "HOME": "/tmp",
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "MPLBACKEND": "Agg",
+        }
+        threads = str(max(1, math.ceil(limits.cpus)))
+        for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            environment[variable] = threads
+        if gpu_index is None:
+            environment["CUDA_VISIBLE_DEVICES"] = ""
+        else:
+            for device in gpu_device_files(gpu_index):
+                args += ["--dev-bind", device, device]
+            environment["CUDA_VISIBLE_DEVICES"] = str(gpu_index)
+        environment.update(job.environment)
+        for key, value in sorted(environment.items()):
+            args += ["--setenv", key, value]
+        args += ["--chdir", "/tmp", "--remount-ro", "/"]
+        if self.privileged:
+            args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--"]
+            args += ["/usr/bin/setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_GID}"]
+            args += ["--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
+            args += ["--no-new-privs", "--"]
+        else:
+            args += ["--"]
+        command = list(job.command)
+        if command and command[0] == "python":
+            command[0] = self.python
+        return args + command
+
+    def start(self, job: Job) -> RunningJob:
+        if self.limits_problem and not self.allow_unenforced_limits:
+            raise SandboxError(
+                f"Refusing to run untrusted code: limits cannot be enforced ({self.limits_problem})."
+                " Set SANDBOX_ALLOW_UNENFORCED_LIMITS=true only if you accept the risk."
+            )
+        gpu_lock = None
+        gpu_index = None
+        if job.limits.gpus > 0:
+            gpu_index, gpu_lock = acquire_gpu(self.gpus, job.limits.wall_seconds)
+        job_dir = tempfile.mkdtemp(prefix="academy-job-")
+        try:
+            os.chmod(job_dir, 0o755)
+            for name, content in job.files.items():
+                target = Path(job_dir) / name
+                if not target.resolve().is_relative_to(Path(job_dir).resolve()):
+                    raise SandboxError(f"Job file name {name!r} escapes the job directory.")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+                target.chmod(0o644)
+            group = None if self.limits_problem else self.cgroups.create(job.limits)
+            argv = self.argv(job, job_dir, gpu_index)
+            launcher = _launcher(group, job.limits)
+            process = popen_without_environment(
+                ["/bin/sh", "-c", launcher, "sandbox", *argv],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except BaseException:
+            shutil.rmtree(job_dir, ignore_errors=True)
+            if gpu_lock is not None:
+                gpu_lock.close()
+            raise
+        return BwrapRunningJob(process, group, job, job_dir, gpu_lock)
+
+
+def _ancestors(path: str, created: set[str]) -> list[str]:
+    """bwrap creates missing parents of a bind as 0700 root: create them 0755 ourselves."""
+    args: list[str] = []
+    parts = Path(path).parts[1:-1]
+    current = ""
+    for part in parts:
+        current += "/" + part
+        if current not in created:
+            created.add(current)
+            args += ["--perms", "0755", "--dir", current]
+    created.add(path)
+    return args
+
+
+def _launcher(group: JobGroup | None, limits: Limits) -> str:
+    """A shell prelude run as root: join the job's cgroups, set rlimits, then exec bwrap."""
+    lines = []
+    if group is not None:
+        for path in group.paths:
+            lines.append(f"echo $$ > {path}/cgroup.procs || exit 125")
+    cpu = max(1, math.ceil(limits.cpu_seconds))
+    lines.append(f"ulimit -t {cpu} && ulimit -c 0 || exit 125")
+    lines.append('exec "$@"')
+    return "\n".join(lines)
+
+
+def gpu_device_files(index: int) -> list[str]:
+    """The device files one GPU needs: its own node and the driver's shared control nodes."""
+    shared = [
+        "/dev/nvidiactl",
+        "/dev/nvidia-uvm",
+        "/dev/nvidia-uvm-tools",
+        "/dev/nvidia-modeset",
+    ]
+    return [f"/dev/nvidia{index}"] + [path for path in shared if os.path.exists(path)]
+
+
+def acquire_gpu(count: int, wait_seconds: float) -> tuple[int, "object"]:
+    """Take an exclusive lock on one GPU: one GPU job per device at a time."""
+    if count <= 0:
+        raise SandboxError("This job needs a GPU and this worker has none (SANDBOX_GPUS=0).")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        for index in range(count):
+            if not glob.glob(f"/dev/nvidia{index}"):
+                continue
+            handle = open(GPU_LOCK_DIR / f"academy-gpu-{index}.lock", "w")  # noqa: SIM115
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            return index, handle
+        if time.monotonic() > deadline:
+            raise SandboxError("No GPU became free in time.")
+        time.sleep(0.05)
+
+
+class BwrapRunningJob(RunningJob):
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        group: JobGroup | None,
+        job: Job,
+        job_dir: str,
+        gpu_lock: object | None,
+    ) -> None:
+        self.process = process
+        self.group = group
+        self.job = job
+        self.job_dir = job_dir
+        self.gpu_lock = gpu_lock
+        self.started = time.monotonic()
+        self.timed_out = False
+        self._finished = False
+        assert process.stderr is not None and process.stdin is not None
+        assert process.stdout is not None
+        self.stderr_reader = BoundedReader(
+            os.dup(process.stderr.fileno()), job.limits.output_bytes, self._kill
+        )
+        process.stderr.close()
+        self.stderr_reader.start()
+        self.timer = threading.Timer(job.limits.wall_seconds, self._time_out)
+        self.timer.daemon = True
+        self.timer.start()
+
+    @property
+    def stdin_fd(self) -> int:
+        assert self.process.stdin is not None
+        return self.process.stdin.fileno()
+
+    @property
+    def stdout_fd(self) -> int:
+        assert self.process.stdout is not None
+        return self.process.stdout.fileno()
+
+    def _time_out(self) -> None:
+        self.timed_out = True
+        self._kill()
+
+    def _kill(self) -> None:
+        try:
+            self.process.send_signal(signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if self.group is not None:
+            self.group.kill_all()
+
+    def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
+        if self._finished:
+            raise RuntimeError("finish() called twice")
+        self._finished = True
+        if kill:
+            self._kill()
+        try:
+            self.process.wait(timeout=wait_seconds)
+        except subprocess.TimeoutExpired:
+            self._kill()
+            self.process.wait()
+        wall = time.monotonic() - self.started
+        self.timer.cancel()
+        if self.group is not None:
+            self.group.kill_all()
+        self.stderr_reader.join(timeout=5)
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        returncode = self.process.returncode
+        out_of_memory = self.group.out_of_memory() if self.group else False
+        peak = self.group.peak_memory_bytes() if self.group else 0
+        cpu = self.group.cpu_seconds() if self.group else 0.0
+        if self.group is not None:
+            self.group.remove()
+        shutil.rmtree(self.job_dir, ignore_errors=True)
+        if self.gpu_lock is not None:
+            self.gpu_lock.close()  # type: ignore[attr-defined]
+        exit_code: int | None = returncode if returncode is not None and returncode >= 0 else None
+        killed_by = -returncode if returncode is not None and returncode < 0 else None
+        # bwrap reports its child's death by signal as exit status 128 + signal.
+        if exit_code is not None and exit_code > 128 and exit_code - 128 < 65:
+            killed_by, exit_code = exit_code - 128, None
+        cpu_exceeded = killed_by == signal.SIGXCPU or cpu >= self.job.limits.cpu_seconds
+        return JobResult(
+            exit_code=exit_code,
+            signal=killed_by,
+            stdout=b"",
+            stderr=self.stderr_reader.value(),
+            timed_out=self.timed_out,
+            out_of_memory=out_of_memory,
+            output_truncated=self.stderr_reader.truncated,
+            wall_seconds=wall,
+            peak_memory_bytes=peak,
+            cpu_seconds=cpu,
+            cpu_limit_exceeded=cpu_exceeded and not self.timed_out,
+        )

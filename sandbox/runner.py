@@ -1,0 +1,200 @@
+"""The backend-independent part of running a job: the `Sandbox` interface, a running job's
+handle, bounded output collection, and the choice of backend from settings."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import subprocess
+import threading
+import time
+from abc import ABC, abstractmethod
+
+from sandbox.jobs import Job, JobResult, SandboxError
+
+
+class RunningJob(ABC):
+    """A job that has started. Its stdin and stdout are pipes the caller may talk over; stderr
+    is collected in the background up to the output limit."""
+
+    @property
+    @abstractmethod
+    def stdin_fd(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def stdout_fd(self) -> int: ...
+
+    @abstractmethod
+    def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
+        """Wait for the job to end (or kill it), release everything it held, report."""
+
+
+class Sandbox(ABC):
+    name: str
+
+    @abstractmethod
+    def start(self, job: Job) -> RunningJob:
+        """Start a job whose stdin and stdout the caller drives (the grading protocol)."""
+
+    def run(self, job: Job) -> JobResult:
+        """Run a job to the end: feed its stdin, collect stdout and stderr within limits."""
+        running = self.start(job)
+        collected = collect_output(
+            running, stdin=job.stdin, limit=job.limits.output_bytes, deadline_seconds=None
+        )
+        result = running.finish(kill=collected.truncated)
+        return with_stdout(result, collected.stdout, truncated=collected.truncated)
+
+
+class CollectedOutput:
+    def __init__(self) -> None:
+        self.stdout = b""
+        self.truncated = False
+
+
+def collect_output(
+    running: RunningJob, *, stdin: bytes, limit: int, deadline_seconds: float | None
+) -> CollectedOutput:
+    """Write `stdin` and read stdout until EOF, keeping at most `limit` bytes. Reading past the
+    limit stops the job: a job printing 1 GB must not make the caller hold 1 GB."""
+    collected = CollectedOutput()
+    chunks: list[bytes] = []
+    kept = 0
+    selector = selectors.DefaultSelector()
+    os.set_blocking(running.stdout_fd, False)
+    selector.register(running.stdout_fd, selectors.EVENT_READ)
+    pending = memoryview(stdin)
+    if pending:
+        os.set_blocking(running.stdin_fd, False)
+        selector.register(running.stdin_fd, selectors.EVENT_WRITE)
+    else:
+        _close_quietly(running.stdin_fd)
+    started = time.monotonic()
+    try:
+        while selector.get_map():
+            timeout = None
+            if deadline_seconds is not None:
+                timeout = max(0.0, deadline_seconds - (time.monotonic() - started))
+            events = selector.select(timeout)
+            if not events:
+                break
+            for key, _ in events:
+                if key.fd == running.stdin_fd:
+                    try:
+                        written = os.write(key.fd, pending[:65536])
+                    except (BrokenPipeError, BlockingIOError):
+                        written = len(pending)
+                    pending = pending[written:]
+                    if not pending:
+                        selector.unregister(key.fd)
+                        _close_quietly(key.fd)
+                    continue
+                try:
+                    data = os.read(key.fd, 65536)
+                except BlockingIOError:
+                    continue
+                if not data:
+                    selector.unregister(key.fd)
+                    continue
+                room = limit - kept
+                if len(data) > room:
+                    chunks.append(data[:room])
+                    kept = limit
+                    collected.truncated = True
+                    return collected
+                chunks.append(data)
+                kept += len(data)
+    finally:
+        collected.stdout = b"".join(chunks)
+        selector.close()
+    return collected
+
+
+def with_stdout(result: JobResult, stdout: bytes, *, truncated: bool) -> JobResult:
+    from dataclasses import replace
+
+    return replace(result, stdout=stdout, output_truncated=result.output_truncated or truncated)
+
+
+class BoundedReader(threading.Thread):
+    """Drains a pipe in the background, keeping the first `limit` bytes."""
+
+    def __init__(self, fd: int, limit: int, on_overflow: "callable[[], None] | None" = None):  # type: ignore[valid-type]
+        super().__init__(daemon=True)
+        self.fd = fd
+        self.limit = limit
+        self.on_overflow = on_overflow
+        self.chunks: list[bytes] = []
+        self.kept = 0
+        self.truncated = False
+
+    def run(self) -> None:
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            room = self.limit - self.kept
+            if room > 0:
+                self.chunks.append(data[:room])
+                self.kept += min(room, len(data))
+            if len(data) > room:
+                self.truncated = True
+                if self.on_overflow is not None:
+                    self.on_overflow()
+                    self.on_overflow = None
+        _close_quietly(self.fd)
+
+    def value(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def _close_quietly(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def popen_without_environment(argv: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+    """Start a process with an empty environment: the worker's secrets must not be readable
+    from the sandbox launcher's /proc/<pid>/environ."""
+    return subprocess.Popen(argv, env={}, close_fds=True, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+_sandboxes: dict[str, Sandbox] = {}
+_lock = threading.Lock()
+
+
+def get_sandbox(name: str | None = None) -> Sandbox:
+    """The configured backend (settings.SANDBOX_BACKEND), built once per process."""
+    from django.conf import settings
+
+    backend = name or settings.SANDBOX_BACKEND
+    with _lock:
+        if backend not in _sandboxes:
+            _sandboxes[backend] = _build(backend, settings)
+        return _sandboxes[backend]
+
+
+def _build(backend: str, settings: object) -> Sandbox:
+    if backend == "bwrap":
+        from sandbox.backends.bwrap import BwrapSandbox
+
+        return BwrapSandbox(
+            python=getattr(settings, "SANDBOX_PYTHON"),
+            allow_unenforced_limits=getattr(settings, "SANDBOX_ALLOW_UNENFORCED_LIMITS"),
+            gpus=getattr(settings, "SANDBOX_GPUS"),
+        )
+    if backend == "docker":
+        from sandbox.backends.docker import DockerSandbox
+
+        return DockerSandbox(
+            image=getattr(settings, "SANDBOX_DOCKER_IMAGE"),
+            gpu_image=getattr(settings, "SANDBOX_DOCKER_GPU_IMAGE"),
+            gpus=getattr(settings, "SANDBOX_GPUS"),
+        )
+    raise SandboxError(f"Unknown SANDBOX_BACKEND {backend!r}: use 'bwrap' or 'docker'.")
