@@ -132,7 +132,9 @@ CELERY_BEAT_SCHEDULE = {
 # The sandbox that runs learner code: "bwrap" (one host) or "docker" (production).
 SANDBOX_BACKEND = env.str("SANDBOX_BACKEND", default="bwrap")
 # The read-only Python environment mounted into the sandbox (numpy, torch).
-SANDBOX_PYTHON = env.str("SANDBOX_PYTHON", default=str(BASE_DIR / ".venv-sandbox" / "bin" / "python"))
+SANDBOX_PYTHON = env.str(
+    "SANDBOX_PYTHON", default=str(BASE_DIR / ".venv-sandbox" / "bin" / "python")
+)
 SANDBOX_DOCKER_IMAGE = env.str("SANDBOX_DOCKER_IMAGE", default="academy-sandbox:cpu")
 SANDBOX_DOCKER_GPU_IMAGE = env.str("SANDBOX_DOCKER_GPU_IMAGE", default="academy-sandbox:cuda")
 # Where limits cannot be enforced (no cgroup access) the sandbox refuses to run unless this is set.

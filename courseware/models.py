@@ -132,7 +132,7 @@ class QuizAttempt(models.Model):
     number = models.PositiveIntegerField()  # 1, 2, ... per learner and quiz
     seed = models.BigIntegerField()
     question_ids = models.JSONField()  # Question pks, in the order shown
-    option_order = models.JSONField(default=dict)  # str(question pk) -> [option ids]
+    option_order = models.JSONField(default=dict)  # question slug -> [option ids], as shown
     answers = models.JSONField(default=dict)  # question slug -> saved answer
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     score = models.FloatField(null=True, blank=True)  # 0..1, set once on submission

@@ -15,9 +15,17 @@ class ExerciseAdmin(admin.ModelAdmin):
 class GradingRunInline(admin.TabularInline):
     model = GradingRun
     extra = 0
-    readonly_fields = ["number", "reason", "status", "points", "max_points", "queued_at",
-                       "finished_at", "status_message"]
-    fields = readonly_fields
+    readonly_fields = [
+        "number",
+        "reason",
+        "status",
+        "points",
+        "max_points",
+        "queued_at",
+        "finished_at",
+        "status_message",
+    ]
+    fields = list(readonly_fields)
 
 
 @admin.register(Submission)

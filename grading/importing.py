@@ -169,8 +169,10 @@ def _render(markdown: str) -> str:
 def exercise_sync(*, module: Any, spec: ExerciseSpec, force: bool = False) -> str:
     """Create or update one exercise. Returns "added", "changed" or "unchanged"."""
     existing = Exercise.objects.filter(module__course=module.course, slug=spec.slug).first()
-    if existing is not None and existing.content_hash == spec.content_hash and (
-        existing.module_id == module.pk and existing.is_active
+    if (
+        existing is not None
+        and existing.content_hash == spec.content_hash
+        and (existing.module_id == module.pk and existing.is_active)
     ):
         return "unchanged"
     values = {

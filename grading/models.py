@@ -68,6 +68,9 @@ class Submission(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "exercise", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"Submission {self.pk} to {self.exercise_id} by {self.user_id}"
+
 
 class GradingRun(models.Model):
     """One grading of one submission. Regrades add rows; nothing is overwritten."""
@@ -101,6 +104,9 @@ class GradingRun(models.Model):
         ]
         indexes = [models.Index(fields=["status", "claimed_at"])]
 
+    def __str__(self) -> str:
+        return f"Grading {self.number} of submission {self.submission_id}: {self.status}"
+
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.GRADED, self.Status.FAILED)
@@ -115,3 +121,6 @@ class HintReveal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["exercise", "user"], name="hint_reveal_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.revealed} hints of {self.exercise_id} for {self.user_id}"

@@ -107,7 +107,9 @@ def classify(notebook: NotebookNode) -> ExerciseNotebook:
             cells.append(Cell(grade_id, "answer", cell.source, points))
         elif meta.get("grade"):
             hidden = BEGIN_HIDDEN in cell.source
-            cells.append(Cell(grade_id, "test", cell.source, float(meta.get("points") or 0), hidden))
+            cells.append(
+                Cell(grade_id, "test", cell.source, float(meta.get("points") or 0), hidden)
+            )
         else:
             cells.append(Cell(grade_id, "setup", cell.source))
     return ExerciseNotebook(tuple(cells), "\n\n".join(statement))
@@ -134,7 +136,7 @@ def validate_source(notebook: NotebookNode) -> list[str]:
             errors.append(f"{where}: nbgrader cells need a grade_id")
         if grade_id in seen:
             errors.append(f"{where}: grade_id {grade_id!r} is used twice")
-        seen.add(grade_id)
+        seen.add(str(grade_id))
         if cell.cell_type != "code":
             continue
         source = cell.source
@@ -192,9 +194,7 @@ def release_notebook(source: NotebookNode) -> NotebookNode:
 
 def reference_answers(source: NotebookNode) -> dict[str, str]:
     """The author's solution for each answer cell, markers removed (for checks, never shown)."""
-    return {
-        cell.grade_id: _without_markers(cell.source) for cell in classify(source).answers
-    }
+    return {cell.grade_id: _without_markers(cell.source) for cell in classify(source).answers}
 
 
 def starter_answers(release: NotebookNode) -> dict[str, str]:
@@ -262,7 +262,8 @@ def answers_from_notebook(
     missing = [cell.grade_id for cell in classify(release).answers if cell.grade_id not in answers]
     if missing:
         raise NotebookError(
-            "The notebook lacks the answer cell(s) " + ", ".join(missing)
+            "The notebook lacks the answer cell(s) "
+            + ", ".join(missing)
             + ": upload the notebook downloaded from this exercise, filled in."
         )
     for grade_id, code in answers.items():

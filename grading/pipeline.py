@@ -292,7 +292,9 @@ def _outcome(
             # nbgrader's "autograded answer": points when the learner's cell runs without error.
             passed = statuses.get(cell.grade_id, {}).get("ok") is True
             cells.append(
-                CellResult(cell.grade_id, cell.points if passed else 0.0, cell.points, passed, False)
+                CellResult(
+                    cell.grade_id, cell.points if passed else 0.0, cell.points, passed, False
+                )
             )
     learner_errors = [
         {"id": cell_id, "error": str(item.get("error", ""))[:2000]}
@@ -303,8 +305,10 @@ def _outcome(
     if len(output) > LEARNER_OUTPUT_LIMIT:
         output = output[:LEARNER_OUTPUT_LIMIT] + "\n[output cut]"
     message = ""
-    if learner_result.timed_out or learner_result.out_of_memory or (
-        learner_result.signal not in (None, 9)
+    if (
+        learner_result.timed_out
+        or learner_result.out_of_memory
+        or (learner_result.signal not in (None, 9))
     ):
         message = learner_result.explain()
     elif not verdict.get("learner_ready"):

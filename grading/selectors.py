@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import Any
+
 from django.db.models import QuerySet
 
 from grading.models import Exercise, GradingRun, HintReveal, Submission
@@ -18,9 +19,7 @@ def exercise_get(*, course_slug: str, slug: str) -> Exercise:
     )
 
 
-def submissions_for_learner(
-    *, user: AbstractBaseUser, exercise: Exercise, limit: int = 20
-) -> list[Submission]:
+def submissions_for_learner(*, user: Any, exercise: Exercise, limit: int = 20) -> list[Submission]:
     submissions = list(
         Submission.objects.filter(user=user, exercise=exercise)
         .prefetch_related("runs")
@@ -34,7 +33,7 @@ def latest_run(submission: Submission) -> GradingRun | None:
     return max(runs, key=lambda run: run.number) if runs else None
 
 
-def hints_revealed(*, user: AbstractBaseUser, exercise: Exercise) -> list[str]:
+def hints_revealed(*, user: Any, exercise: Exercise) -> list[str]:
     reveal = HintReveal.objects.filter(user=user, exercise=exercise).first()
     count = reveal.revealed if reveal else 0
     return list(exercise.hints[:count])

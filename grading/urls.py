@@ -22,6 +22,9 @@ urlpatterns = [
         name="regrade",
     ),
     path("<slug:course_slug>/<slug:slug>/regrade-all/", views.exercise_regrade, name="regrade_all"),
-    path("<slug:course_slug>/<slug:slug>/all-submissions/", views.instructor_submissions,
-         name="instructor_submissions"),
+    path(
+        "<slug:course_slug>/<slug:slug>/all-submissions/",
+        views.instructor_submissions,
+        name="instructor_submissions",
+    ),
 ]

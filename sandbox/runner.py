@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 from abc import ABC, abstractmethod
+from typing import Any
 
 from sandbox.jobs import Job, JobResult, SandboxError
 
@@ -120,7 +121,7 @@ def with_stdout(result: JobResult, stdout: bytes, *, truncated: bool) -> JobResu
 class BoundedReader(threading.Thread):
     """Drains a pipe in the background, keeping the first `limit` bytes."""
 
-    def __init__(self, fd: int, limit: int, on_overflow: "callable[[], None] | None" = None):  # type: ignore[valid-type]
+    def __init__(self, fd: int, limit: int, on_overflow: callable[[], None] | None = None):  # type: ignore[valid-type]
         super().__init__(daemon=True)
         self.fd = fd
         self.limit = limit
@@ -180,21 +181,21 @@ def get_sandbox(name: str | None = None) -> Sandbox:
         return _sandboxes[backend]
 
 
-def _build(backend: str, settings: object) -> Sandbox:
+def _build(backend: str, settings: Any) -> Sandbox:
     if backend == "bwrap":
         from sandbox.backends.bwrap import BwrapSandbox
 
         return BwrapSandbox(
-            python=getattr(settings, "SANDBOX_PYTHON"),
-            allow_unenforced_limits=getattr(settings, "SANDBOX_ALLOW_UNENFORCED_LIMITS"),
-            gpus=getattr(settings, "SANDBOX_GPUS"),
+            python=settings.SANDBOX_PYTHON,
+            allow_unenforced_limits=settings.SANDBOX_ALLOW_UNENFORCED_LIMITS,
+            gpus=settings.SANDBOX_GPUS,
         )
     if backend == "docker":
         from sandbox.backends.docker import DockerSandbox
 
         return DockerSandbox(
-            image=getattr(settings, "SANDBOX_DOCKER_IMAGE"),
-            gpu_image=getattr(settings, "SANDBOX_DOCKER_GPU_IMAGE"),
-            gpus=getattr(settings, "SANDBOX_GPUS"),
+            image=settings.SANDBOX_DOCKER_IMAGE,
+            gpu_image=settings.SANDBOX_DOCKER_GPU_IMAGE,
+            gpus=settings.SANDBOX_GPUS,
         )
     raise SandboxError(f"Unknown SANDBOX_BACKEND {backend!r}: use 'bwrap' or 'docker'.")

@@ -10,19 +10,39 @@ from grading.models import Exercise, GradingRun, Submission
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
-    module = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    module: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Exercise
-        fields = ["id", "slug", "title", "module", "statement_html", "starter_code", "device",
-                  "max_points", "lesson_slug"]
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "module",
+            "statement_html",
+            "starter_code",
+            "device",
+            "max_points",
+            "lesson_slug",
+        ]
 
 
 class RunSerializer(serializers.ModelSerializer):
     class Meta:
         model = GradingRun
-        fields = ["number", "reason", "status", "status_message", "points", "max_points",
-                  "feedback", "queued_at", "finished_at"]
+        fields = [
+            "number",
+            "reason",
+            "status",
+            "status_message",
+            "points",
+            "max_points",
+            "feedback",
+            "queued_at",
+            "finished_at",
+        ]
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -31,8 +51,16 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        fields = ["id", "exercise", "kind", "answers", "edited_locked_cells", "created_at",
-                  "status", "runs"]
+        fields = [
+            "id",
+            "exercise",
+            "kind",
+            "answers",
+            "edited_locked_cells",
+            "created_at",
+            "status",
+            "runs",
+        ]
 
     def get_runs(self, submission: Submission) -> list[dict[str, Any]]:
         runs = sorted(submission.runs.all(), key=lambda run: run.number)
@@ -44,5 +72,6 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class SubmissionCreateSerializer(serializers.Serializer):
-    code = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=102400,
-                                                             trim_whitespace=False))
+    code = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=102400, trim_whitespace=False)
+    )

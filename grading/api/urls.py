@@ -6,7 +6,10 @@ from grading.api import views
 
 urlpatterns = [
     path("exercises/<int:pk>/", views.ExerciseDetail.as_view(), name="api-exercise"),
-    path("exercises/<int:pk>/submissions/", views.SubmissionCreate.as_view(),
-         name="api-submission-create"),
+    path(
+        "exercises/<int:pk>/submissions/",
+        views.SubmissionCreate.as_view(),
+        name="api-submission-create",
+    ),
     path("submissions/<int:pk>/", views.SubmissionDetail.as_view(), name="api-submission"),
 ]

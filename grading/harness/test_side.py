@@ -211,11 +211,11 @@ def _binary(name):
     return method
 
 
-for _name in (
+OPERATORS = (
     "__lt__ __le__ __gt__ __ge__ __add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ "
-    "__truediv__ __rtruediv__ __floordiv__ __mod__ __pow__ __matmul__ __rmatmul__ "
-    "__contains__"
-).split():
+    "__truediv__ __rtruediv__ __floordiv__ __mod__ __pow__ __matmul__ __rmatmul__ __contains__"
+)
+for _name in OPERATORS.split():  # noqa: SIM905 - one readable line per group of operators
     setattr(LearnerObject, _name, _binary(_name))
 
 

@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 from sandbox.cgroups import CgroupManager, JobGroup
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
@@ -147,10 +148,11 @@ class BwrapSandbox(Sandbox):
     def start(self, job: Job) -> RunningJob:
         if self.limits_problem and not self.allow_unenforced_limits:
             raise SandboxError(
-                f"Refusing to run untrusted code: limits cannot be enforced ({self.limits_problem})."
-                " Set SANDBOX_ALLOW_UNENFORCED_LIMITS=true only if you accept the risk."
+                "Refusing to run untrusted code: limits cannot be enforced "
+                f"({self.limits_problem}). Set SANDBOX_ALLOW_UNENFORCED_LIMITS=true "
+                "only if you accept the risk."
             )
-        gpu_lock = None
+        gpu_lock: IO[str] | None = None
         gpu_index = None
         if job.limits.gpus > 0:
             gpu_index, gpu_lock = acquire_gpu(self.gpus, job.limits.wall_seconds)
@@ -218,7 +220,7 @@ def gpu_device_files(index: int) -> list[str]:
     return [f"/dev/nvidia{index}"] + [path for path in shared if os.path.exists(path)]
 
 
-def acquire_gpu(count: int, wait_seconds: float) -> tuple[int, "object"]:
+def acquire_gpu(count: int, wait_seconds: float) -> tuple[int, IO[str]]:
     """Take an exclusive lock on one GPU: one GPU job per device at a time."""
     if count <= 0:
         raise SandboxError("This job needs a GPU and this worker has none (SANDBOX_GPUS=0).")
@@ -246,7 +248,7 @@ class BwrapRunningJob(RunningJob):
         group: JobGroup | None,
         job: Job,
         job_dir: str,
-        gpu_lock: object | None,
+        gpu_lock: IO[str] | None,
     ) -> None:
         self.process = process
         self.group = group
@@ -319,7 +321,7 @@ class BwrapRunningJob(RunningJob):
             self.group.remove()
         shutil.rmtree(self.job_dir, ignore_errors=True)
         if self.gpu_lock is not None:
-            self.gpu_lock.close()  # type: ignore[attr-defined]
+            self.gpu_lock.close()
         exit_code: int | None = returncode if returncode is not None and returncode >= 0 else None
         killed_by = -returncode if returncode is not None and returncode < 0 else None
         # bwrap reports its child's death by signal as exit status 128 + signal.

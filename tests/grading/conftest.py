@@ -21,7 +21,9 @@ def softmax_source() -> NotebookNode:
 
 @pytest.fixture
 def grade(bwrap: BwrapSandbox, softmax_source: NotebookNode):
-    def _grade(code: str, source: NotebookNode | None = None, seconds: float = 10) -> GradingOutcome:
+    def _grade(
+        code: str, source: NotebookNode | None = None, seconds: float = 10
+    ) -> GradingOutcome:
         return grade_notebook(
             sandbox=bwrap,
             source=source if source is not None else softmax_source,

@@ -24,7 +24,11 @@ def test_cell(source: str, grade_id: str, points: float) -> NotebookNode:
 
 def notebook(*cells: NotebookNode) -> NotebookNode:
     nb = new_notebook(cells=list(cells))
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
     return nb
 
 

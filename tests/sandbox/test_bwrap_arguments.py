@@ -11,8 +11,14 @@ def _argv(bwrap: BwrapSandbox, gpus: int = 0) -> list[str]:
 
 def test_namespaces_uid_and_environment(bwrap: BwrapSandbox) -> None:
     argv = _argv(bwrap)
-    for flag in ("--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-                 "--new-session", "--clearenv"):
+    for flag in (
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+    ):
         assert flag in argv
     assert argv[argv.index("--remount-ro") + 1] == "/"
     assert "--reuid=65534" in argv and "--no-new-privs" in argv
@@ -31,8 +37,9 @@ def test_no_host_directories_beyond_the_runtime(bwrap: BwrapSandbox) -> None:
     argv = _argv(bwrap)
     sources = [argv[i + 1] for i, value in enumerate(argv) if value in ("--ro-bind", "--bind")]
     assert "/" not in sources and "/etc" not in sources and "/work" not in sources
-    assert all(source == "/usr" or source in bwrap.roots or source == "/tmp/job-dir"
-               for source in sources)
+    assert all(
+        source == "/usr" or source in bwrap.roots or source == "/tmp/job-dir" for source in sources
+    )
 
 
 def test_a_gpu_job_gets_exactly_one_device(bwrap: BwrapSandbox) -> None:

@@ -108,9 +108,7 @@ def test_no_process_outlives_its_job(bwrap: BwrapSandbox) -> None:
     result = run(bwrap, code)
     assert result.exit_code == 0
     time.sleep(0.2)
-    leftovers = [
-        pid for pid in os.listdir("/proc") if pid.isdigit() and _is_nobody_sleeper(pid)
-    ]
+    leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit() and _is_nobody_sleeper(pid)]
     assert leftovers == []
 
 
@@ -182,7 +180,11 @@ def test_cannot_see_or_signal_the_worker(bwrap: BwrapSandbox) -> None:
 def test_concurrent_jobs_cannot_see_each_other(bwrap: BwrapSandbox) -> None:
     slow = bwrap.start(
         Job(
-            command=("python", "-c", "open('/tmp/mine', 'w').write('secret'); import time; time.sleep(3)"),
+            command=(
+                "python",
+                "-c",
+                "open('/tmp/mine', 'w').write('secret'); import time; time.sleep(3)",
+            ),
             files={"data.txt": b"job one's file"},
             limits=Limits(wall_seconds=10),
         )

@@ -73,7 +73,9 @@ class Command(BaseCommand):
                 answers = answers_from_python(data.decode("utf-8", "replace"), answer_ids)
         except NotebookError as error:
             raise CommandError(f"{path}: {error}") from None
-        outcome = grade_notebook(sandbox=get_sandbox(), source=source, answers=answers, limits=limits)
+        outcome = grade_notebook(
+            sandbox=get_sandbox(), source=source, answers=answers, limits=limits
+        )
         result = {
             "points": outcome.points,
             "max_points": outcome.max_points,
@@ -91,7 +93,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
             return
-        for cell in result["cells"]:
-            mark = "pass" if cell["passed"] else "FAIL"
-            self.stdout.write(f"{mark}  {cell['grade_id']}: {cell['points']}/{cell['max_points']}")
+        for cell in outcome.cells:
+            mark = "pass" if cell.passed else "FAIL"
+            self.stdout.write(f"{mark}  {cell.grade_id}: {cell.points}/{cell.max_points}")
         self.stdout.write(f"total {outcome.points}/{outcome.max_points} {outcome.message}")

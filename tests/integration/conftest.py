@@ -1,0 +1,141 @@
+"""The real stack: PostgreSQL, the Redis broker, a Celery worker process, the bwrap sandbox.
+
+These tests commit data (transaction=True) so the worker, a separate process, can see it. They
+need DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis), which `make test` sets.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.db import connection
+
+from tests.grading.notebook_factory import softmax_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _require_real_services() -> None:
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.skip(
+            "needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis): run `make test`"
+        )
+
+
+class Worker:
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = ROOT / "var" / "test-worker.log"
+
+    def start(self) -> None:
+        self.log.parent.mkdir(exist_ok=True)
+        database = connection.settings_dict
+        environment = dict(os.environ)
+        environment["DATABASE_URL"] = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        )
+        environment["GRADING_SUBMISSIONS_PER_HOUR"] = "0"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "grading,grading-gpu,default",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def children(self) -> list[int]:
+        assert self.process is not None
+        output = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
+        return [int(pid) for pid in output.split()]
+
+    def kill(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        self.process = None
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[Worker]:
+    _require_real_services()
+    from config.celery import app
+
+    app.control.purge()
+    running = Worker()
+    running.start()
+    yield running
+    running.kill()
+
+
+@pytest.fixture
+def exercise(transactional_db: None, tmp_path: Path):
+    import nbformat
+
+    from courseware.models import Course, Module
+    from grading.importing import exercise_sync, validate_exercise_folder
+
+    course = Course.objects.create(slug="test-course", title="Test course")
+    module = Module.objects.create(course=course, slug="basics", title="Basics", order=1)
+    folder = tmp_path / "stable-softmax"
+    folder.mkdir()
+    nbformat.write(softmax_notebook(), str(folder / "source.ipynb"))
+    (folder / "exercise.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "title": "Stable softmax",
+                "limits": {"wall_seconds": 8, "memory_mb": 512},
+                "hints": ["Subtract the maximum."],
+            }
+        )
+    )
+    spec, errors = validate_exercise_folder(folder)
+    assert errors == []
+    assert spec is not None
+    exercise_sync(module=module, spec=spec)
+    from grading.models import Exercise
+
+    return Exercise.objects.get(slug="stable-softmax")
+
+
+def wait_for_run(submission_pk: int, seconds: float = 90) -> object:
+    from grading.models import GradingRun
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = GradingRun.objects.filter(submission_id=submission_pk).order_by("-number").first()
+        if run is not None and run.is_finished:
+            return run
+        time.sleep(0.1)
+    raise AssertionError("the submission was not graded in time; see var/test-worker.log")
