@@ -33,7 +33,14 @@ Progress = Callable[[str], None]
 COURSE_KEYS = {"slug", "title", "description", "modules", "figures"}
 MODULE_KEYS = {"slug", "title", "lessons", "quiz", "exercises"}
 LESSON_KEYS = {"slug", "file"}
-QUIZ_KEYS = {"title", "questions_per_attempt", "max_attempts", "cooldown_minutes", "keep", "questions"}
+QUIZ_KEYS = {
+    "title",
+    "questions_per_attempt",
+    "max_attempts",
+    "cooldown_minutes",
+    "keep",
+    "questions",
+}
 KINDS = ("course", "modules", "lessons", "quizzes", "questions", "exercises")
 
 
@@ -59,7 +66,11 @@ class _Sequence(list[Any]):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about ten times faster), else pure Python.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """A safe loader whose mappings and lists remember their line numbers."""
 
 
@@ -189,8 +200,11 @@ class ImportReport:
         lines = []
         for kind in KINDS:
             parts = []
-            for verb, table in (("added", self.added), ("changed", self.changed),
-                                ("removed", self.removed)):  # fmt: skip
+            for verb, table in (
+                ("added", self.added),
+                ("changed", self.changed),
+                ("removed", self.removed),
+            ):
                 names = table[kind]
                 if names:
                     shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
@@ -298,26 +312,32 @@ class _Loader:
                     module.lessons.append(plan)
                     lessons_by_slug[plan.slug] = plan
             modules.append(module)
-        anchors = {slug: {item["id"] for item in plan.toc} | self.all_ids(plan)
-                   for slug, plan in lessons_by_slug.items()}  # fmt: skip
+        anchors = {
+            slug: {item["id"] for item in plan.toc} | self.all_ids(plan)
+            for slug, plan in lessons_by_slug.items()
+        }
         question_files: dict[str, str] = {}
         exercise_slugs: dict[str, int] = {}
-        for (module_node, module) in entries:
+        for module_node, module in entries:
             quiz_file = module_node.get("quiz")
             if quiz_file is not None:
                 line = _line(module_node, "quiz")
                 path = self.resolve(quiz_file, line, f"module {module.slug!r} quiz")
                 if path:
-                    module.quiz = self.load_quiz(path, str(quiz_file), module, anchors,
-                                                 question_files)  # fmt: skip
-            module.exercises = self.load_exercises(module_node, module, exercise_slugs,
-                                                   set(lessons_by_slug))  # fmt: skip
+                    module.quiz = self.load_quiz(
+                        path, str(quiz_file), module, anchors, question_files
+                    )
+            module.exercises = self.load_exercises(
+                module_node, module, exercise_slugs, set(lessons_by_slug)
+            )
         if self.errors:
             return None
         return CoursePlan(
-            slug=str(slug), title=str(title).strip(), description=description.strip(),
+            slug=str(slug),
+            title=str(title).strip(),
+            description=description.strip(),
             modules=modules,
-        )  # fmt: skip
+        )
 
     @staticmethod
     def all_ids(plan: LessonPlan) -> set[str]:
@@ -338,8 +358,11 @@ class _Loader:
             diagram = value.get("diagram")
             if diagram is not None and diagram not in DIAGRAMS:
                 known = ", ".join(sorted(DIAGRAMS))
-                self.error("course.yaml", key_line,
-                           f"figure {name!r}: unknown diagram {diagram!r} (known: {known})")  # fmt: skip
+                self.error(
+                    "course.yaml",
+                    key_line,
+                    f"figure {name!r}: unknown diagram {diagram!r} (known: {known})",
+                )
                 continue
             caption = value.get("caption")
             if caption is not None and not isinstance(caption, str):
@@ -362,11 +385,16 @@ class _Loader:
             self.check_keys(node, MODULE_KEYS, "course.yaml", "module")
             slug, title = node.get("slug"), node.get("title")
             if not isinstance(slug, str) or not SLUG.match(slug):
-                self.error("course.yaml", _line(node, "slug"), f"module slug {slug!r} is not a slug")
+                self.error(
+                    "course.yaml", _line(node, "slug"), f"module slug {slug!r} is not a slug"
+                )
                 continue
             if slug in module_lines:
-                self.error("course.yaml", _line(node, "slug"),
-                           f"duplicate module slug {slug!r} (first at line {module_lines[slug]})")  # fmt: skip
+                self.error(
+                    "course.yaml",
+                    _line(node, "slug"),
+                    f"duplicate module slug {slug!r} (first at line {module_lines[slug]})",
+                )
                 continue
             module_lines[slug] = _line(node, "slug")
             if not isinstance(title, str) or not title.strip():
@@ -374,8 +402,11 @@ class _Loader:
                 title = ""
             lessons = node.get("lessons")
             if not isinstance(lessons, _Sequence) or not lessons:
-                self.error("course.yaml", _line(node, "lessons"),
-                           f"module {slug!r}: a list of lessons is required")  # fmt: skip
+                self.error(
+                    "course.yaml",
+                    _line(node, "lessons"),
+                    f"module {slug!r}: a list of lessons is required",
+                )
                 lessons = _Sequence()
                 lessons.item_lines = []
             checked = []
@@ -387,18 +418,27 @@ class _Loader:
                 lesson_slug = lesson.get("slug")
                 slug_line = _line(lesson, "slug")
                 if not isinstance(lesson_slug, str) or not SLUG.match(lesson_slug):
-                    self.error("course.yaml", slug_line, f"lesson slug {lesson_slug!r} is not a slug")
+                    self.error(
+                        "course.yaml", slug_line, f"lesson slug {lesson_slug!r} is not a slug"
+                    )
                     continue
                 if lesson_slug in lesson_lines:
-                    self.error("course.yaml", slug_line, f"duplicate lesson slug {lesson_slug!r} "
-                               f"(first at line {lesson_lines[lesson_slug]})")  # fmt: skip
+                    self.error(
+                        "course.yaml",
+                        slug_line,
+                        f"duplicate lesson slug {lesson_slug!r} "
+                        f"(first at line {lesson_lines[lesson_slug]})",
+                    )
                     continue
                 lesson_lines[lesson_slug] = slug_line
                 lesson_file = lesson.get("file")
                 if isinstance(lesson_file, str) and lesson_file in file_lines:
-                    self.error("course.yaml", _line(lesson, "file"),
-                               f"lesson {lesson_slug!r}: file {lesson_file} is already used "
-                               f"at line {file_lines[lesson_file]}")  # fmt: skip
+                    self.error(
+                        "course.yaml",
+                        _line(lesson, "file"),
+                        f"lesson {lesson_slug!r}: file {lesson_file} is already used "
+                        f"at line {file_lines[lesson_file]}",
+                    )
                     continue
                 if isinstance(lesson_file, str):
                     file_lines[lesson_file] = _line(lesson, "file")
@@ -422,11 +462,15 @@ class _Loader:
         text = text.replace("\r\n", "\n")
         lines = text.split("\n")
         if not lines or lines[0].strip() != "---":
-            self.error(relative, 1, "missing front matter: the file must start with ---, "
-                       "a line `title: ...` and ---")  # fmt: skip
+            self.error(
+                relative,
+                1,
+                "missing front matter: the file must start with ---, a line `title: ...` and ---",
+            )
             return None
-        closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"),
-                       None)  # fmt: skip
+        closing = next(
+            (i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None
+        )
         if closing is None:
             self.error(relative, 1, "front matter is not closed by a --- line")
             return None
@@ -434,9 +478,11 @@ class _Loader:
         if problem:
             self.error(relative, problem[0], f"front matter: {problem[1]}")
             return None
-        if not isinstance(front, _Mapping) or not isinstance(front.get("title"), str) or not str(
-            front.get("title")
-        ).strip():
+        if (
+            not isinstance(front, _Mapping)
+            or not isinstance(front.get("title"), str)
+            or not str(front.get("title")).strip()
+        ):
             self.error(relative, 2, "front matter: `title` is required")
             return None
         for key in front:
@@ -450,19 +496,34 @@ class _Loader:
             self.error(relative, body_first_line + line - 1, message)
         title = str(front["title"]).strip()
         return LessonPlan(
-            slug=slug, title=title, path=relative, source=body, html=rendered.html,
-            toc=rendered.toc, text=rendered.text, word_count=rendered.word_count,
-            reading_minutes=rendered.reading_minutes, order=order,
-            content_hash=_hash(RENDERER_VERSION, title, body,
-                               {k: (f.diagram, f.caption) for k, f in used_figures.items()}),
-        )  # fmt: skip
+            slug=slug,
+            title=title,
+            path=relative,
+            source=body,
+            html=rendered.html,
+            toc=rendered.toc,
+            text=rendered.text,
+            word_count=rendered.word_count,
+            reading_minutes=rendered.reading_minutes,
+            order=order,
+            content_hash=_hash(
+                RENDERER_VERSION,
+                title,
+                body,
+                {k: (f.diagram, f.caption) for k, f in used_figures.items()},
+            ),
+        )
 
     # ---------------------------------------------------------------- quizzes
 
     def load_quiz(
-        self, path: Path, relative: str, module: ModulePlan, anchors: dict[str, set[str]],
+        self,
+        path: Path,
+        relative: str,
+        module: ModulePlan,
+        anchors: dict[str, set[str]],
         question_files: dict[str, str],
-    ) -> QuizPlan | None:  # fmt: skip
+    ) -> QuizPlan | None:
         text = self.read(path, relative)
         if text is None:
             return None
@@ -485,9 +546,11 @@ class _Loader:
             ("cooldown_minutes", 0, 0, False),
         ):
             value = bank.get(key, default)
-            ok = value is None if nullable and value is None else (
-                isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-            )  # fmt: skip
+            ok = (
+                value is None
+                if nullable and value is None
+                else (isinstance(value, int) and not isinstance(value, bool) and value >= minimum)
+            )
             if not ok:
                 allowed = f"an integer >= {minimum}" + (" or null" if nullable else "")
                 self.error(relative, _line(bank, key), f"{key} must be {allowed}")
@@ -511,35 +574,57 @@ class _Loader:
                 )
                 continue
             if question_id in question_files:
-                self.errors.append(f"{self.where(relative)}: {question_id}: duplicate question id "
-                                   f"(also in {question_files[question_id]})")  # fmt: skip
+                self.errors.append(
+                    f"{self.where(relative)}: {question_id}: duplicate question id "
+                    f"(also in {question_files[question_id]})"
+                )
                 continue
             question_files[question_id] = relative
             if isinstance(raw, _Mapping):
                 for key, key_line in raw.duplicates:
-                    self.errors.append(f"{self.where(relative)}: {question_id}: duplicate key "
-                                       f"{key!r} (line {key_line})")  # fmt: skip
+                    self.errors.append(
+                        f"{self.where(relative)}: {question_id}: duplicate key "
+                        f"{key!r} (line {key_line})"
+                    )
             spec, problems = question_spec_validate(raw, lesson_anchors=anchors)
             for message in problems:
                 self.errors.append(f"{self.where(relative)}: {question_id}: {message}")
             if spec is not None:
-                questions.append(QuestionPlan(
-                    slug=question_id, type=spec["type"], spec=_plain(spec), order=order,
-                    content_hash=_hash(spec),
-                ))  # fmt: skip
+                questions.append(
+                    QuestionPlan(
+                        slug=question_id,
+                        type=spec["type"],
+                        spec=_plain(spec),
+                        order=order,
+                        content_hash=_hash(spec),
+                    )
+                )
         per_attempt = settings["questions_per_attempt"]
         if isinstance(per_attempt, int) and len(questions_node) < per_attempt:
-            self.error(relative, _line(bank, "questions_per_attempt"),
-                       f"questions_per_attempt is {per_attempt} but the bank has only "
-                       f"{len(questions_node)} questions")  # fmt: skip
+            self.error(
+                relative,
+                _line(bank, "questions_per_attempt"),
+                f"questions_per_attempt is {per_attempt} but the bank has only "
+                f"{len(questions_node)} questions",
+            )
         self.progress(f"       {module.slug}: {len(questions)} questions in {relative}")
-        plan_settings = (str(title).strip(), settings["questions_per_attempt"],
-                         settings["max_attempts"], settings["cooldown_minutes"], keep)  # fmt: skip
+        plan_settings = (
+            str(title).strip(),
+            settings["questions_per_attempt"],
+            settings["max_attempts"],
+            settings["cooldown_minutes"],
+            keep,
+        )
         return QuizPlan(
-            path=relative, title=plan_settings[0], questions_per_attempt=plan_settings[1],
-            max_attempts=plan_settings[2], cooldown_minutes=plan_settings[3], keep=str(keep),
-            questions=questions, content_hash=_hash(plan_settings),
-        )  # fmt: skip
+            path=relative,
+            title=plan_settings[0],
+            questions_per_attempt=plan_settings[1],
+            max_attempts=plan_settings[2],
+            cooldown_minutes=plan_settings[3],
+            keep=str(keep),
+            questions=questions,
+            content_hash=_hash(plan_settings),
+        )
 
     # ---------------------------------------------------------------- exercises
 
@@ -561,14 +646,20 @@ class _Loader:
         specs = []
         for slug in slugs:
             if slug in seen:
-                self.error("course.yaml", line,
-                           f"exercise {slug!r} is listed twice (also at line {seen[slug]})")  # fmt: skip
+                self.error(
+                    "course.yaml",
+                    line,
+                    f"exercise {slug!r} is listed twice (also at line {seen[slug]})",
+                )
                 continue
             seen[slug] = line
             folder = self.root / "exercises" / slug
             if not SLUG.match(slug) or not folder.is_dir():
-                self.error("course.yaml", line,
-                           f"module {module.slug!r}: exercise folder not found: exercises/{slug}")  # fmt: skip
+                self.error(
+                    "course.yaml",
+                    line,
+                    f"module {module.slug!r}: exercise folder not found: exercises/{slug}",
+                )
                 continue
             spec, errors = validate_exercise_folder(folder)
             self.errors.extend(errors)
@@ -576,8 +667,10 @@ class _Loader:
                 continue
             lesson = str(getattr(spec, "lesson", "") or "")
             if lesson and lesson.partition("#")[0] not in lesson_slugs:
-                self.errors.append(f"{folder}/exercise.yaml:{_key_line(folder, 'lesson')}: "
-                                   f"unknown lesson {lesson!r}")  # fmt: skip
+                self.errors.append(
+                    f"{folder}/exercise.yaml:{_key_line(folder, 'lesson')}: "
+                    f"unknown lesson {lesson!r}"
+                )
                 continue
             specs.append(spec)
         if specs:
@@ -669,11 +762,19 @@ class _Applier:
             for plan in module_plan.lessons:
                 wanted.add(plan.slug)
                 values = {
-                    "module_id": module.pk, "title": plan.title, "source_path": plan.path,
-                    "source": plan.source, "html": plan.html, "toc": plan.toc, "text": plan.text,
-                    "word_count": plan.word_count, "reading_minutes": plan.reading_minutes,
-                    "order": plan.order, "content_hash": plan.content_hash, "is_active": True,
-                }  # fmt: skip
+                    "module_id": module.pk,
+                    "title": plan.title,
+                    "source_path": plan.path,
+                    "source": plan.source,
+                    "html": plan.html,
+                    "toc": plan.toc,
+                    "text": plan.text,
+                    "word_count": plan.word_count,
+                    "reading_minutes": plan.reading_minutes,
+                    "order": plan.order,
+                    "content_hash": plan.content_hash,
+                    "is_active": True,
+                }
                 lesson = existing.get(plan.slug)
                 if lesson is None:
                     Lesson.objects.create(course=course, slug=plan.slug, **values)
@@ -697,7 +798,9 @@ class _Applier:
             self.report.removed["lessons"].append(slug)
 
     def apply_quizzes(self, course: Course, modules: dict[str, Module]) -> None:
-        existing_quizzes = {quiz.module_id: quiz for quiz in Quiz.objects.filter(module__course=course)}
+        existing_quizzes = {
+            quiz.module_id: quiz for quiz in Quiz.objects.filter(module__course=course)
+        }
         existing_questions = {q.slug: q for q in Question.objects.filter(course=course)}
         wanted_questions: set[str] = set()
         for module_plan in self.plan.modules:
@@ -706,11 +809,15 @@ class _Applier:
             if plan is None:
                 continue
             values = {
-                "title": plan.title, "source_path": plan.path,
+                "title": plan.title,
+                "source_path": plan.path,
                 "questions_per_attempt": plan.questions_per_attempt,
-                "max_attempts": plan.max_attempts, "cooldown_minutes": plan.cooldown_minutes,
-                "keep": plan.keep, "content_hash": plan.content_hash, "is_active": True,
-            }  # fmt: skip
+                "max_attempts": plan.max_attempts,
+                "cooldown_minutes": plan.cooldown_minutes,
+                "keep": plan.keep,
+                "content_hash": plan.content_hash,
+                "is_active": True,
+            }
             quiz = existing_quizzes.get(module.pk)
             if quiz is None:
                 quiz = Quiz.objects.create(module=module, **values)
@@ -720,14 +827,18 @@ class _Applier:
             for question_plan in plan.questions:
                 wanted_questions.add(question_plan.slug)
                 question_values = {
-                    "quiz_id": quiz.pk, "type": question_plan.type, "spec": question_plan.spec,
-                    "order": question_plan.order, "content_hash": question_plan.content_hash,
+                    "quiz_id": quiz.pk,
+                    "type": question_plan.type,
+                    "spec": question_plan.spec,
+                    "order": question_plan.order,
+                    "content_hash": question_plan.content_hash,
                     "is_active": True,
-                }  # fmt: skip
+                }
                 question = existing_questions.get(question_plan.slug)
                 if question is None:
-                    Question.objects.create(course=course, slug=question_plan.slug,
-                                            **question_values)  # fmt: skip
+                    Question.objects.create(
+                        course=course, slug=question_plan.slug, **question_values
+                    )
                     self.report.added["questions"].append(question_plan.slug)
                 elif _update(question, question_values):
                     self.report.changed["questions"].append(question_plan.slug)
@@ -806,6 +917,21 @@ class _Applier:
             self.report.removed["modules"].append(module.slug)
 
 
+def course_apply(
+    *,
+    plan: CoursePlan,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Apply a checked plan in one transaction (rolled back for a dry run)."""
+    with transaction.atomic():
+        report = _Applier(plan, force=force, progress=progress or (lambda message: None)).apply()
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
 def course_import(
     *, path: Path, force: bool = False, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
@@ -813,10 +939,5 @@ def course_import(
 
     Raises ImportFailed with every problem, leaving the database as it was.
     """
-    say = progress or (lambda message: None)
-    plan = course_load(path, progress=say)
-    with transaction.atomic():
-        report = _Applier(plan, force=force, progress=say).apply()
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
+    plan = course_load(path, progress=progress)
+    return course_apply(plan=plan, force=force, dry_run=dry_run, progress=progress)

@@ -29,7 +29,9 @@ def _box(x: float, y: float, w: float, h: float, label: str, css: str = "dg-box"
     )
 
 
-def _arrow(x1: float, y1: float, x2: float, y2: float, css: str = "dg-line", width: float = 2) -> str:
+def _arrow(
+    x1: float, y1: float, x2: float, y2: float, css: str = "dg-line", width: float = 2
+) -> str:
     return (
         f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="{css}" '
         f'stroke-width="{width}" marker-end="url(#dg-arrow)"/>'
@@ -155,9 +157,7 @@ def _diffusion() -> str:
             parts.append(_arrow(x + 80, 80, x + 118, 80, "dg-accent-line"))
             parts.append(_arrow(x + 118, 130, x + 80, 130, "dg-line"))
     parts.append(_label(320, 40, "forward process q(xₜ | xₜ₋₁): add a little Gaussian noise"))
-    parts.append(
-        _label(320, 200, "reverse process p_θ(xₜ₋₁ | xₜ): a network learns to remove it")
-    )
+    parts.append(_label(320, 200, "reverse process p_θ(xₜ₋₁ | xₜ): a network learns to remove it"))
     parts.append(_label(320, 230, "generate: start from pure noise xT and denoise step by step"))
     return _svg(
         "Diffusion model",

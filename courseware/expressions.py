@@ -52,13 +52,11 @@ _UNARY = {
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool
-    )
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
 
 
 def _is_numeric(value: Any) -> bool:
-    return _is_number(value) or isinstance(value, np.ndarray) or isinstance(value, bool)
+    return _is_number(value) or isinstance(value, np.ndarray | bool)
 
 
 def _array(value: Any, function: str) -> np.ndarray:
@@ -164,9 +162,7 @@ def expression_parse(source: str, *, names: set[str]) -> ast.Expression:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"syntax error in `{source}`: {error.msg}") from None
-    call_targets = {
-        id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)
-    }
+    call_targets = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
             raise ExpressionError(f"`{type(node).__name__}` is not allowed in an expression")
@@ -188,9 +184,9 @@ def expression_parse(source: str, *, names: set[str]) -> ast.Expression:
 
 
 def _check_size(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value != 0 and math.log10(abs(value)) > MAX_INT_DIGITS:
-            raise ExpressionError("integer too large")
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if is_int and value != 0 and math.log10(abs(value)) > MAX_INT_DIGITS:
+        raise ExpressionError("integer too large")
     if isinstance(value, np.ndarray) and value.size > MAX_ARRAY_SIZE:
         raise ExpressionError("vector too large")
     if isinstance(value, str) and len(value) > 1000:
@@ -208,11 +204,11 @@ def _power(base: Any, exponent: Any) -> Any:
         raise ExpressionError("exponent too large")
     if isinstance(base, np.ndarray) and base.dtype.kind in "iub":
         base = base.astype(float)  # NumPy integers wrap around silently; floats overflow loudly
-    if isinstance(base, int) and isinstance(exponent, int) and base not in (0, 1, -1):
-        if exponent > 0 and exponent * math.log10(abs(base)) > MAX_INT_DIGITS:
-            raise ExpressionError("integer too large")
-        if exponent < 0:
-            return float(base) ** exponent
+    both_int = isinstance(base, int) and isinstance(exponent, int)
+    if both_int and base not in (0, 1, -1) and exponent < 0:
+        return float(base) ** exponent
+    if both_int and base not in (0, 1, -1) and exponent * math.log10(abs(base)) > MAX_INT_DIGITS:
+        raise ExpressionError("integer too large")
     return base**exponent
 
 

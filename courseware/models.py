@@ -182,6 +182,9 @@ class QuestionResponse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.question_id}: {self.score:g}"
+
 
 class Enrolment(models.Model):
     user = models.ForeignKey(
@@ -195,6 +198,9 @@ class Enrolment(models.Model):
             models.UniqueConstraint(fields=["user", "course"], name="enrolment_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_id}"
+
 
 class LessonRead(models.Model):
     user = models.ForeignKey(
@@ -207,6 +213,9 @@ class LessonRead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="lesson_read_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.lesson_id}"
 
 
 class ExerciseProgress(models.Model):
@@ -227,3 +236,6 @@ class ExerciseProgress(models.Model):
                 fields=["user", "module", "exercise_key"], name="exercise_progress_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.exercise_key}: {self.best_points:g}/{self.max_points:g}"

@@ -208,9 +208,8 @@ def _validate_params(params: Any, errors: list[str]) -> dict[str, Any]:
         for size_key, limit in (("size", 100), ("rows", 20), ("cols", 20)):
             if size_key in allowed_extra[kind]:
                 size = spec.get(size_key)
-                if size_key == "size" or kind == "matrix":
-                    if not (isinstance(size, int) and 1 <= size <= limit):
-                        errors.append(f"parameter `{name}`: `{size_key}` must be 1 to {limit}")
+                if not (isinstance(size, int) and 1 <= size <= limit):
+                    errors.append(f"parameter `{name}`: `{size_key}` must be 1 to {limit}")
         if "decimals" in spec and not (
             isinstance(spec["decimals"], int) and 0 <= spec["decimals"] <= 10
         ):
@@ -218,9 +217,7 @@ def _validate_params(params: Any, errors: list[str]) -> dict[str, Any]:
     return dict(params)
 
 
-def _validate_options(
-    question_type: str, options: Any, errors: list[str]
-) -> list[dict[str, Any]]:
+def _validate_options(question_type: str, options: Any, errors: list[str]) -> list[dict[str, Any]]:
     if not isinstance(options, list) or not 2 <= len(options) <= 26:
         errors.append("`options` must list 2 to 26 options")
         return []
@@ -234,8 +231,10 @@ def _validate_options(
         if extra:
             errors.append(f"option {position}: unknown key(s) {', '.join(sorted(extra))}")
         option_id = option.get("id")
-        if not isinstance(option_id, str | int) or isinstance(option_id, bool) or not str(
-            option_id
+        if (
+            not isinstance(option_id, str | int)
+            or isinstance(option_id, bool)
+            or not str(option_id)
         ):
             errors.append(f"option {position} needs an `id`")
             continue
@@ -253,7 +252,9 @@ def _validate_options(
         normalized.append({"id": option_id, "text": str(text), "correct": correct is True})
     correct_count = sum(1 for option in normalized if option["correct"])
     if question_type == "single" and correct_count != 1:
-        errors.append(f"a single-choice question needs exactly one correct option, not {correct_count}")
+        errors.append(
+            f"a single-choice question needs exactly one correct option, not {correct_count}"
+        )
     if question_type == "multiple" and correct_count < 1:
         errors.append("a multiple-select question needs at least one correct option")
     return normalized
@@ -505,7 +506,9 @@ def answer_score(*, spec: Mapping[str, Any], variant: Variant, answer: Any) -> f
         chosen = set(answer)
         return max(0.0, (len(chosen & correct) - len(chosen - correct)) / len(correct))
     if question_type == "numeric":
-        return 1.0 if numeric_close(float(answer), float(variant.answer), spec["tolerance"]) else 0.0
+        return (
+            1.0 if numeric_close(float(answer), float(variant.answer), spec["tolerance"]) else 0.0
+        )
     return 1.0 if _text_accepts(spec, variant, str(answer)) else 0.0
 
 
@@ -604,9 +607,14 @@ def question_public(
 
 
 def question_result(
-    *, spec: Mapping[str, Any], key: str, seed: int, option_order: Sequence[str] | None,
-    answer: Any, score: float,
-) -> dict[str, Any]:  # fmt: skip
+    *,
+    spec: Mapping[str, Any],
+    key: str,
+    seed: int,
+    option_order: Sequence[str] | None,
+    answer: Any,
+    score: float,
+) -> dict[str, Any]:
     """What a learner sees after submitting: their answer, the correct one, the explanation."""
     variant = question_variant(spec=spec, key=key, seed=seed)
     result = question_public(spec=spec, key=key, seed=seed, option_order=option_order)

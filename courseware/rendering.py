@@ -38,7 +38,7 @@ from pygments.util import ClassNotFound
 from courseware.diagrams import DIAGRAMS
 
 # Bump when the output for the same source changes, so the importer re-renders every lesson.
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 WORDS_PER_MINUTE = 200
 TOC_LEVELS = (2, 3)
 
@@ -200,8 +200,10 @@ def quoted_code_to_fences(source: str) -> str:
             end += 1
         block = lines[index:end]
         lazy_continuation = end < len(lines) and lines[end].strip() != ""
-        code = None if lazy_continuation else _looks_like_python(
-            [m["text"] for m in (_QUOTE_LINE.match(b) for b in block) if m]
+        code = (
+            None
+            if lazy_continuation
+            else _looks_like_python([m["text"] for m in (_QUOTE_LINE.match(b) for b in block) if m])
         )
         if code is None:
             out.extend(block)
@@ -213,11 +215,13 @@ def quoted_code_to_fences(source: str) -> str:
 
 
 def _inline_text(token: Token) -> str:
-    return "".join(
-        child.content
-        for child in token.children or []
-        if child.type in ("text", "code_inline", "math_inline", "math_inline_double")
-    )
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
 
 
 def _caption_from_html(token: Token) -> str | None:
@@ -233,7 +237,11 @@ def _caption_from_html(token: Token) -> str | None:
 def _figure_html(
     *, alt: str, src: str, caption: str | None, figure: Figure | None, slots: dict[str, str]
 ) -> str:
-    words = [part for part in (figure.caption if figure else None, caption) if part]
+    if figure and figure.diagram:
+        # Our own drawing: the original figure's caption (often a credit line) does not apply.
+        words = [figure.caption] if figure.caption else []
+    else:
+        words = [part for part in (figure.caption if figure else None, caption) if part]
     if not words and alt.strip().lower() not in _GENERIC_ALT:
         words.append(alt.strip())
     caption_html = html.escape(" ".join(words)) if words else ""
@@ -307,6 +315,10 @@ def _transform(
                     figure=figures.get(src),
                     slots=slots,
                 )
+                figure_token.meta = {"plain": _TAG.sub(" ", figure_token.content)}
+                figure_token.meta["plain"] = re.sub(
+                    r"diagram-slot-\w+", "", figure_token.meta["plain"]
+                )
                 out.append(figure_token)
                 index = after + (1 if caption else 0)
                 continue
@@ -340,7 +352,10 @@ def _plain_text(tokens: list[Token]) -> str:
         elif token.type in ("fence", "code_block", "math_block", "math_block_label"):
             parts.append(token.content)
         elif token.type == "html_block":
-            parts.append(html.unescape(_TAG.sub(" ", token.content)))
+            plain = token.meta.get("plain") if token.meta else None
+            parts.append(
+                html.unescape(plain if plain is not None else _TAG.sub(" ", token.content))
+            )
     return re.sub(r"[ \t]+", " ", "\n".join(part.strip() for part in parts if part.strip()))
 
 
