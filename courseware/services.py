@@ -7,6 +7,7 @@ unique constraint, never with a check followed by a write.
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -56,7 +57,7 @@ def lesson_mark_read(*, user_id: int, lesson: Lesson) -> bool:
 
 
 def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, int((until - now).total_seconds() // 60) + 1)
+    return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
 def quiz_attempt_start(

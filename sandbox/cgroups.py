@@ -118,7 +118,7 @@ class JobGroup:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-            time.sleep(0.005)
+            time.sleep(0.001)
 
     def remove(self) -> None:
         self.kill_all()
@@ -130,7 +130,7 @@ class JobGroup:
                 except FileNotFoundError:
                     break
                 except OSError:
-                    time.sleep(0.01)
+                    time.sleep(0.002)
 
 
 class CgroupManager:

@@ -189,6 +189,7 @@ def _build(backend: str, settings: Any) -> Sandbox:
             python=settings.SANDBOX_PYTHON,
             allow_unenforced_limits=settings.SANDBOX_ALLOW_UNENFORCED_LIMITS,
             gpus=settings.SANDBOX_GPUS,
+            warm=settings.SANDBOX_WARM,
         )
     if backend == "docker":
         from sandbox.backends.docker import DockerSandbox

@@ -32,6 +32,7 @@ from typing import IO
 from sandbox.cgroups import CgroupManager, JobGroup
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
 from sandbox.runner import BoundedReader, RunningJob, Sandbox, popen_without_environment
+from sandbox.warm.pool import WarmPool
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class BwrapSandbox(Sandbox):
         python: str,
         allow_unenforced_limits: bool = False,
         gpus: int = 0,
+        warm: bool = True,
     ) -> None:
         if not Path(python).exists():
             raise SandboxError(
@@ -80,6 +82,8 @@ class BwrapSandbox(Sandbox):
         self.limits_problem = self.cgroups.problem()
         self.allow_unenforced_limits = allow_unenforced_limits
         self.gpus = gpus
+        self.warm = warm
+        self.warm_pool = WarmPool(self, self.cgroups)
         if self.limits_problem and allow_unenforced_limits:
             logger.warning(
                 "SANDBOX LIMITS ARE NOT ENFORCED (%s). Learner code can exhaust this host's "
@@ -112,24 +116,10 @@ class BwrapSandbox(Sandbox):
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", str(limits.tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp"]
         args += ["--ro-bind", job_dir, "/job"]
-        environment = {
-            "HOME": "/tmp",
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
-            "MPLBACKEND": "Agg",
-        }
-        threads = str(max(1, math.ceil(limits.cpus)))
-        for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            environment[variable] = threads
-        if gpu_index is None:
-            environment["CUDA_VISIBLE_DEVICES"] = ""
-        else:
+        environment = self.environment(job, gpu_index)
+        if gpu_index is not None:
             for device in gpu_device_files(gpu_index):
                 args += ["--dev-bind", device, device]
-            environment["CUDA_VISIBLE_DEVICES"] = str(gpu_index)
-        environment.update(job.environment)
         for key, value in sorted(environment.items()):
             args += ["--setenv", key, value]
         args += ["--chdir", "/tmp", "--remount-ro", "/"]
@@ -145,17 +135,25 @@ class BwrapSandbox(Sandbox):
             command[0] = self.python
         return args + command
 
-    def start(self, job: Job) -> RunningJob:
-        if self.limits_problem and not self.allow_unenforced_limits:
-            raise SandboxError(
-                "Refusing to run untrusted code: limits cannot be enforced "
-                f"({self.limits_problem}). Set SANDBOX_ALLOW_UNENFORCED_LIMITS=true "
-                "only if you accept the risk."
-            )
-        gpu_lock: IO[str] | None = None
-        gpu_index = None
-        if job.limits.gpus > 0:
-            gpu_index, gpu_lock = acquire_gpu(self.gpus, job.limits.wall_seconds)
+    def environment(self, job: Job, gpu_index: int | None) -> dict[str, str]:
+        """The job's whole environment: nothing of the worker's passes through."""
+        environment = {
+            "HOME": "/tmp",
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "MPLBACKEND": "Agg",
+        }
+        threads = str(max(1, math.ceil(job.limits.cpus)))
+        for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            environment[variable] = threads
+        environment["CUDA_VISIBLE_DEVICES"] = "" if gpu_index is None else str(gpu_index)
+        environment.update(job.environment)
+        return environment
+
+    def job_directory(self, job: Job) -> str:
+        """A fresh host directory with the job's files, bound read-only at /job."""
         job_dir = tempfile.mkdtemp(prefix="academy-job-")
         try:
             os.chmod(job_dir, 0o755)
@@ -166,6 +164,44 @@ class BwrapSandbox(Sandbox):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
                 target.chmod(0o644)
+        except BaseException:
+            shutil.rmtree(job_dir, ignore_errors=True)
+            raise
+        return job_dir
+
+    def prewarm(self) -> None:
+        """Start the zygote now (a worker calls this at start) so no learner waits for it."""
+        if self.uses_warm_path(Job(command=("python",))):
+            self.warm_pool.ready()
+
+    def uses_warm_path(self, job: Job) -> bool:
+        """CPU Python jobs run as forks of a warm zygote (no 2 s torch import per job)."""
+        command = job.command
+        return (
+            self.warm
+            and self.privileged
+            and not self.limits_problem
+            and job.profile == "python-cpu"
+            and job.limits.gpus == 0
+            and bool(command)
+            and command[0] == "python"
+        )
+
+    def start(self, job: Job) -> RunningJob:
+        if self.limits_problem and not self.allow_unenforced_limits:
+            raise SandboxError(
+                "Refusing to run untrusted code: limits cannot be enforced "
+                f"({self.limits_problem}). Set SANDBOX_ALLOW_UNENFORCED_LIMITS=true "
+                "only if you accept the risk."
+            )
+        if self.uses_warm_path(job):
+            return self.warm_pool.start(job)
+        gpu_lock: IO[str] | None = None
+        gpu_index = None
+        if job.limits.gpus > 0:
+            gpu_index, gpu_lock = acquire_gpu(self.gpus, job.limits.wall_seconds)
+        job_dir = self.job_directory(job)
+        try:
             group = None if self.limits_problem else self.cgroups.create(job.limits)
             argv = self.argv(job, job_dir, gpu_index)
             launcher = _launcher(group, job.limits)

@@ -58,7 +58,9 @@ def test_modules_are_the_guide_table_of_contents_chapters_in_order(guide):
         if (match := TOC_CHAPTER.match(line.rstrip()))
     ]
 
-    titles = list(Module.objects.filter(course=guide).order_by("order").values_list("title", flat=True))
+    titles = list(
+        Module.objects.filter(course=guide).order_by("order").values_list("title", flat=True)
+    )
 
     assert len(toc_titles) == 12
     assert titles == toc_titles
@@ -112,9 +114,9 @@ def test_guide_imports_73_lessons_and_a_quiz_per_chapter_1_to_11(guide):
     assert Lesson.objects.filter(course=guide, is_active=True).count() == len(_lesson_files())
     assert len(_lesson_files()) == 73
     quiz_modules = list(
-        Quiz.objects.filter(module__course=guide).order_by("module__order").values_list(
-            "module__order", flat=True
-        )
+        Quiz.objects.filter(module__course=guide)
+        .order_by("module__order")
+        .values_list("module__order", flat=True)
     )
     assert quiz_modules == list(range(1, 12))
     per_quiz = Counter(Question.objects.filter(course=guide).values_list("quiz_id", flat=True))

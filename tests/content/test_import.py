@@ -30,13 +30,17 @@ def snapshot() -> dict[str, list]:
     """Everything an import may write, to assert that a refused import wrote nothing."""
     return {
         "courses": list(Course.objects.order_by("pk").values_list("slug", "title", "description")),
-        "modules": list(Module.objects.order_by("pk").values_list("slug", "title", "order", "is_active")),
+        "modules": list(
+            Module.objects.order_by("pk").values_list("slug", "title", "order", "is_active")
+        ),
         "lessons": list(
             Lesson.objects.order_by("pk").values_list(
                 "slug", "module_id", "order", "content_hash", "html", "is_active"
             )
         ),
-        "quizzes": list(Quiz.objects.order_by("pk").values_list("module_id", "content_hash", "is_active")),
+        "quizzes": list(
+            Quiz.objects.order_by("pk").values_list("module_id", "content_hash", "is_active")
+        ),
         "questions": list(
             Question.objects.order_by("pk").values_list("slug", "content_hash", "is_active")
         ),
@@ -133,31 +137,31 @@ def test_dry_run_reports_and_writes_nothing(mini_course_dir, capsys):
             "course.yaml",
             "file: lessons/02-more/02-last-words.md",
             "file: lessons/02-more/99-missing.md",
-            "course.yaml:20: lesson 'last-words': file not found: lessons/02-more/99-missing.md",
+            "course.yaml:19: lesson 'last-words': file not found: lessons/02-more/99-missing.md",
         ),
         (
             "course.yaml",
             "- slug: last-words",
             "- slug: first-steps",
-            "course.yaml:19: duplicate lesson slug 'first-steps' (first at line 7)",
+            "course.yaml:18: duplicate lesson slug 'first-steps' (first at line 8)",
         ),
         (
             "course.yaml",
             "  - slug: more\n    title: More",
             "  - slug: more\n   title: [More",
-            "course.yaml:15: malformed YAML:",
+            "course.yaml:14: malformed YAML:",
         ),
         (
             "course.yaml",
             "quiz: quizzes/01-basics.yaml",
             "quiz: quizzes/09-nothing.yaml",
-            "course.yaml:11: module 'basics' quiz: file not found: quizzes/09-nothing.yaml",
+            "course.yaml:12: module 'basics' quiz: file not found: quizzes/09-nothing.yaml",
         ),
         (
             "course.yaml",
             "quiz: quizzes/01-basics.yaml",
             "quiz: quizzes/01-basics.yaml\n    exercises: [no-such-exercise]",
-            "course.yaml:12: module 'basics': exercise folder not found: exercises/no-such-exercise",
+            "course.yaml:13: module 'basics': exercise folder not found: exercises/no-such-exercise",
         ),
         (
             "course.yaml",
@@ -268,7 +272,7 @@ def test_the_command_prints_errors_and_fails(mini_course_dir, capsys):
         call_command("import_course", str(mini_course_dir))
 
     err = capsys.readouterr().err
-    assert f"{mini_course_dir}/course.yaml:19: duplicate lesson slug 'first-steps'" in err
+    assert f"{mini_course_dir}/course.yaml:18: duplicate lesson slug 'first-steps'" in err
     assert Course.objects.count() == 0
 
 
@@ -279,7 +283,7 @@ def test_every_error_is_reported_at_once(mini_course_dir):
     errors = errors_of(mini_course_dir)
 
     assert [error.removeprefix(f"{mini_course_dir}/") for error in errors] == [
-        "course.yaml:19: duplicate lesson slug 'first-steps' (first at line 7)",
+        "course.yaml:18: duplicate lesson slug 'first-steps' (first at line 8)",
         "quizzes/01-basics.yaml:5: keep must be best or last",
     ]
 
@@ -293,7 +297,7 @@ def test_a_path_outside_the_course_is_refused(mini_course_dir, tmp_path):
     )
 
     assert errors_of(mini_course_dir) == [
-        f"{mini_course_dir}/course.yaml:20: lesson 'last-words': ../secret.md is outside the course"
+        f"{mini_course_dir}/course.yaml:19: lesson 'last-words': ../secret.md is outside the course"
     ]
 
 
@@ -354,7 +358,9 @@ def test_removing_an_answered_question_needs_force_and_keeps_responses(mini_cour
     course_import(path=mini_course_dir)
     quiz = Quiz.objects.get()
     attempt, _ = quiz_attempt_start(user_id=learner.pk, quiz=quiz)
-    quiz_attempt_answers_save(attempt_id=attempt.pk, user_id=learner.pk, answers={"q-numeric": 1024})
+    quiz_attempt_answers_save(
+        attempt_id=attempt.pk, user_id=learner.pk, answers={"q-numeric": 1024}
+    )
     quiz_attempt_submit(attempt_id=attempt.pk, user_id=learner.pk)
     bank = mini_course_dir / "quizzes/01-basics.yaml"
     text = bank.read_text(encoding="utf-8")

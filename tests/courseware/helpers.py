@@ -1,0 +1,31 @@
+"""Helpers for quiz tests: the right (and a wrong) answer of each question of an attempt."""
+
+from typing import Any
+
+from courseware.models import Question, QuizAttempt
+from courseware.questions import correct_answer_public, question_variant
+
+
+def right_answers(attempt: QuizAttempt) -> dict[str, Any]:
+    """Question id -> an answer (as a learner sends it) that scores full."""
+    answers = {}
+    for question in Question.objects.filter(pk__in=attempt.question_ids):
+        variant = question_variant(spec=question.spec, key=question.slug, seed=attempt.seed)
+        answers[question.slug] = correct_answer_public(
+            spec=question.spec,
+            variant=variant,
+            option_order=attempt.option_order.get(question.slug),
+        )
+    return answers
+
+
+WRONG = {
+    "q-numeric": "7",
+    "q-text": "no idea",
+    "q-softmax": "-1",
+}
+
+
+def attempt_state(attempt: QuizAttempt) -> tuple:
+    attempt.refresh_from_db()
+    return (attempt.status, attempt.answers, attempt.score, attempt.results, attempt.saved_at)
