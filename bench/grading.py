@@ -26,10 +26,10 @@ from grading.pipeline import GradingLimits, grade_notebook  # noqa: E402
 from sandbox.backends.bwrap import BwrapSandbox  # noqa: E402
 from tests.grading.notebook_factory import (  # noqa: E402
     answer_cell,
+    grade_cell,
     notebook,
     setup_cell,
     softmax_notebook,
-    test_cell,
 )
 
 
@@ -40,7 +40,7 @@ def torch_notebook():
             "def scaled_scores(q, k):\n    ### BEGIN SOLUTION\n"
             "    return q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5\n    ### END SOLUTION\n"
         ),
-        test_cell(
+        grade_cell(
             "q, k = torch.randn(2, 4, 8), torch.randn(2, 4, 8)\n"
             "torch.testing.assert_close(scaled_scores(q, k), q @ k.transpose(-2, -1) / 8 ** 0.5)",
             "test_scores",

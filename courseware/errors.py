@@ -1,5 +1,7 @@
 """The application's single error type, mapped to a clear 4xx response by views and the API."""
 
+from typing import Any
+
 
 class ApplicationError(Exception):
     """A request the application refuses, with a message meant for the person who made it."""
@@ -9,3 +11,10 @@ class ApplicationError(Exception):
         self.message = message
         self.status_code = status_code
         self.extra = extra or {}
+
+
+def learner_id(user: Any) -> int:
+    """The primary key of a logged-in user; refuses anonymous visitors."""
+    if not user.is_authenticated or user.pk is None:
+        raise ApplicationError("Please log in first.", status_code=403)
+    return int(user.pk)

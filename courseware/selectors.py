@@ -6,7 +6,7 @@ import html
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -150,7 +150,7 @@ def _progress(course: Course, user_ids: list[int]) -> dict[int, list[ModuleProgr
         for module in modules:
             quiz = quiz_by_module.get(module.pk)
             score, attempts = kept.get((user_id, quiz.pk), (None, 0)) if quiz else (None, 0)
-            exercise = exercises.get((user_id, module.pk), {})
+            exercise: Mapping[str, Any] = exercises.get((user_id, module.pk)) or {}
             row.append(
                 ModuleProgress(
                     module=module,
@@ -469,9 +469,10 @@ def quiz_item_analysis(*, quiz: Quiz) -> list[ItemStats]:
         for option in item.options:
             option.picks += option.option_id in chosen
     for question_id, item in stats.items():
-        sums = totals.get(question_id)
-        if not sums or not sums["n"]:
+        found = totals.get(question_id)
+        if not found or not found["n"]:
             continue
+        sums = found
         item.responses = int(sums["n"])
         item.share_correct = sums["correct"] / sums["n"]
         item.mean_score = sums["score"] / sums["n"]

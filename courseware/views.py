@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courseware import selectors, services
-from courseware.errors import ApplicationError
+from courseware.errors import ApplicationError, learner_id
 from courseware.forms import SignupForm
 from courseware.models import Course, Lesson, Quiz, QuizAttempt
 from courseware.questions import PARTIAL_CREDIT_RULE
@@ -140,7 +140,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
 @handles_application_errors
 def lesson_read(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson, course__slug=course_slug, slug=lesson_slug)
-    services.lesson_mark_read(user_id=request.user.pk, lesson=lesson)
+    services.lesson_mark_read(user_id=learner_id(request.user), lesson=lesson)
     target = reverse("courseware:lesson", args=[course_slug, lesson_slug])
     if request.POST.get("next") == "next":
         _, following = selectors.lesson_neighbours(lesson=lesson)
@@ -175,7 +175,7 @@ def quiz_detail(request: HttpRequest, course_slug: str, module_slug: str) -> Htt
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
-        attempt, _ = services.quiz_attempt_start(user_id=request.user.pk, quiz=quiz)
+        attempt, _ = services.quiz_attempt_start(user_id=learner_id(request.user), quiz=quiz)
         return redirect("courseware:attempt", pk=attempt.pk)
     status = selectors.quiz_status_for_user(user=request.user, quiz=quiz)
     return render(
@@ -245,10 +245,12 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if changed:
                 services.quiz_attempt_answers_save(
-                    attempt_id=attempt.pk, user_id=request.user.pk, answers=changed
+                    attempt_id=attempt.pk, user_id=learner_id(request.user), answers=changed
                 )
             if request.POST.get("action") == "submit":
-                services.quiz_attempt_submit(attempt_id=attempt.pk, user_id=request.user.pk)
+                services.quiz_attempt_submit(
+                    attempt_id=attempt.pk, user_id=learner_id(request.user)
+                )
                 return redirect("courseware:attempt_results", pk=attempt.pk)
             messages.success(request, "Your answers are saved.")
             return redirect(f"{reverse('courseware:attempt', args=[attempt.pk])}#questions")

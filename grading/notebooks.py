@@ -55,7 +55,9 @@ class ExerciseNotebook:
 
     @property
     def max_points(self) -> float:
-        return sum(cell.points for cell in self.cells)
+        """Automatically graded points. Answer cells that carry points are graded by hand in
+        nbgrader (autograde gives them no score), so they are not counted here."""
+        return sum(cell.points for cell in self.tests)
 
 
 @dataclass

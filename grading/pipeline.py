@@ -277,23 +277,17 @@ def _outcome(
         if cell.kind == "test":
             item = by_id.get(cell.grade_id, {})
             passed = item.get("passed") is True
+            reported = item.get("points")
+            points = float(reported) if isinstance(reported, (int, float)) else 0.0
             cells.append(
                 CellResult(
                     grade_id=cell.grade_id,
-                    points=cell.points if passed else 0.0,
+                    points=min(max(points, 0.0), cell.points) if passed else 0.0,
                     max_points=cell.points,
                     passed=passed,
                     hidden=cell.hidden,
                     output="" if cell.hidden else str(item.get("output", ""))[:20_000],
                     traceback="" if cell.hidden else str(item.get("traceback", ""))[:8_000],
-                )
-            )
-        elif cell.kind == "answer" and cell.points > 0:
-            # nbgrader's "autograded answer": points when the learner's cell runs without error.
-            passed = statuses.get(cell.grade_id, {}).get("ok") is True
-            cells.append(
-                CellResult(
-                    cell.grade_id, cell.points if passed else 0.0, cell.points, passed, False
                 )
             )
     learner_errors = [

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from courseware import selectors, services
 from courseware.api.serializers import AnswersInputSerializer, AttemptSerializer
-from courseware.errors import ApplicationError
+from courseware.errors import ApplicationError, learner_id
 from courseware.models import Course, Lesson, Quiz, QuizAttempt
 
 
@@ -42,7 +42,7 @@ def _attempt_body(attempt: QuizAttempt) -> dict[str, Any]:
 class AttemptStartView(APIView):
     def post(self, request: Request, quiz_pk: int) -> Response:
         quiz = get_object_or_404(Quiz, pk=quiz_pk, is_active=True)
-        attempt, created = services.quiz_attempt_start(user_id=request.user.pk, quiz=quiz)
+        attempt, created = services.quiz_attempt_start(user_id=learner_id(request.user), quiz=quiz)
         return Response(
             _attempt_body(attempt),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -61,7 +61,7 @@ class AttemptAnswersView(APIView):
         attempt = _attempt(request, pk)
         attempt = services.quiz_attempt_answers_save(
             attempt_id=attempt.pk,
-            user_id=request.user.pk,
+            user_id=learner_id(request.user),
             answers=serializer.validated_data["answers"],
         )
         return Response(_attempt_body(attempt))
@@ -72,7 +72,9 @@ class AttemptAnswersView(APIView):
 class AttemptSubmitView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         attempt = _attempt(request, pk)
-        attempt, _ = services.quiz_attempt_submit(attempt_id=attempt.pk, user_id=request.user.pk)
+        attempt, _ = services.quiz_attempt_submit(
+            attempt_id=attempt.pk, user_id=learner_id(request.user)
+        )
         return Response(_attempt_body(attempt))
 
 
@@ -89,7 +91,7 @@ class AttemptResultView(APIView):
 class LessonReadView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         lesson = get_object_or_404(Lesson, pk=pk)
-        created = services.lesson_mark_read(user_id=request.user.pk, lesson=lesson)
+        created = services.lesson_mark_read(user_id=learner_id(request.user), lesson=lesson)
         return Response({"lesson": lesson.slug, "read": True, "first_time": created})
 
 

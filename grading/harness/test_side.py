@@ -244,9 +244,15 @@ def run_cell(cell, namespace, seconds):
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(max(1, int(seconds)))
+    value = None
     try:
+        body, last = split_last_expression(cell["source"])
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            exec(compile(cell["source"], filename, "exec"), namespace)
+            exec(compile(body, filename, "exec"), namespace)
+            if last is not None:
+                value = eval(compile(last, filename, "eval"), namespace)
+                if value is not None:
+                    value = repr(value)
     except BaseException as raised:  # noqa: BLE001 - a failing test is a result
         error = raised
     finally:
@@ -255,13 +261,38 @@ def run_cell(cell, namespace, seconds):
     if len(output) > OUTPUT_LIMIT:
         output = output[:OUTPUT_LIMIT] + "\n[output cut]\n"
     if error is None:
-        return True, output, ""
+        return True, output, "", value
     frames = traceback.extract_tb(error.__traceback__)
     kept = [frame for frame in frames if frame.filename.startswith("<")]
     text = "Traceback (most recent call last):\n" if kept else ""
     text += "".join(traceback.format_list(kept))
     text += "".join(traceback.format_exception_only(type(error), error))
-    return False, output, text[-TRACEBACK_LIMIT:]
+    return False, output, text[-TRACEBACK_LIMIT:], None
+
+
+def split_last_expression(source):
+    """Like a notebook kernel: a cell's last expression is evaluated for its value (nbgrader
+    reads a number there as partial credit)."""
+    import ast
+
+    tree = ast.parse(source)
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return tree, None
+    last = ast.Expression(tree.body.pop().value)
+    return tree, last
+
+
+def partial_points(value, max_points):
+    """nbgrader's rule for a test cell whose last expression has a value."""
+    if value is None:
+        return max_points
+    try:
+        grade = float(value)
+    except ValueError:
+        return max_points
+    if grade > max_points:
+        return 0.0  # nbgrader refuses to grade it; we give nothing rather than fail the run
+    return grade if grade >= 0.0 else max_points
 
 
 def main():
@@ -274,7 +305,7 @@ def main():
     namespace["LearnerError"] = LearnerError
     setup_errors = []
     for cell in spec["setup"]:
-        passed, output, text = run_cell(cell, namespace, spec.get("cell_seconds", 60))
+        passed, output, text, _ = run_cell(cell, namespace, spec.get("cell_seconds", 60))
         if not passed:
             setup_errors.append({"id": cell["id"], "traceback": text})
     declared = set(spec.get("declared", []))
@@ -296,8 +327,9 @@ def main():
         namespace[name] = LearnerObject({"name": name}, str(description.get("type", "object")))
     results = []
     for cell in spec["tests"]:
-        passed, output, text = run_cell(cell, namespace, spec.get("cell_seconds", 60))
-        result = {"id": cell["id"], "passed": passed, "points": cell["points"] if passed else 0}
+        passed, output, text, value = run_cell(cell, namespace, spec.get("cell_seconds", 60))
+        points = partial_points(value, cell["points"]) if passed else 0.0
+        result = {"id": cell["id"], "passed": passed, "points": points}
         if not cell.get("hidden"):
             result["output"] = output
             result["traceback"] = text

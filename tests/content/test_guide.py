@@ -186,3 +186,16 @@ def test_technical_chapters_have_two_parameterized_questions_each(guide):
     )
 
     assert all(counts[chapter] >= 2 for chapter in (2, 3, 4, 7, 9)), counts
+
+
+def test_guide_exercises_are_attached_to_the_module_of_their_lesson(guide):
+    from grading.models import Exercise
+
+    exercises = Exercise.objects.filter(module__course=guide, is_active=True).select_related(
+        "module"
+    )
+    lessons = {lesson.slug: lesson.module_id for lesson in Lesson.objects.filter(course=guide)}
+
+    assert exercises.count() == len([p for p in (GUIDE / "exercises").iterdir() if p.is_dir()])
+    for exercise in exercises:
+        assert exercise.module_id == lessons[exercise.lesson_slug.partition("#")[0]]

@@ -416,3 +416,70 @@ def test_moving_a_lesson_to_another_module_keeps_the_row(mini_course_dir, learne
     lesson.refresh_from_db()
     assert (lesson.module.slug, lesson.order, lesson.is_active) == ("basics", 3, True)
     assert LessonRead.objects.filter(lesson=lesson).count() == 1
+
+
+GUIDE_EXERCISES = Path(__file__).resolve().parents[2] / "content" / "gen-ai-guide" / "exercises"
+
+
+def _add_exercise(course_dir: Path, lesson: str = "first-steps") -> None:
+    import shutil
+
+    shutil.copytree(GUIDE_EXERCISES / "stable-softmax", course_dir / "exercises" / "stable-softmax")
+    meta = course_dir / "exercises" / "stable-softmax" / "exercise.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(
+        "\n".join(
+            f"lesson: {lesson}" if line.startswith("lesson:") else line for line in text.split("\n")
+        ),
+        encoding="utf-8",
+    )
+    replace(
+        course_dir / "course.yaml",
+        "quiz: quizzes/01-basics.yaml",
+        "quiz: quizzes/01-basics.yaml\n    exercises: [stable-softmax]",
+    )
+
+
+def test_exercises_are_imported_through_the_grading_app(mini_course_dir):
+    from grading.models import Exercise
+
+    _add_exercise(mini_course_dir)
+
+    report = course_import(path=mini_course_dir)
+
+    assert report.added["exercises"] == ["stable-softmax"]
+    exercise = Exercise.objects.get(slug="stable-softmax")
+    assert (exercise.module.slug, exercise.is_active) == ("basics", True)
+    assert course_import(path=mini_course_dir).is_empty
+
+    replace(mini_course_dir / "course.yaml", "\n    exercises: [stable-softmax]", "")
+    report = course_import(path=mini_course_dir)
+
+    assert report.removed["exercises"] == ["stable-softmax"]
+    exercise.refresh_from_db()
+    assert exercise.is_active is False
+
+
+def test_an_exercise_naming_an_unknown_lesson_is_refused(mini_course_dir):
+    _add_exercise(mini_course_dir, lesson="no-such-lesson")
+    before = snapshot()
+
+    errors = errors_of(mini_course_dir)
+
+    meta = mini_course_dir / "exercises" / "stable-softmax" / "exercise.yaml"
+    line = meta.read_text(encoding="utf-8").split("\n").index("lesson: no-such-lesson") + 1
+    assert errors == [f"{meta}:{line}: unknown lesson 'no-such-lesson'"]
+    assert snapshot() == before
+
+
+def test_a_broken_exercise_reports_the_grading_apps_error(mini_course_dir):
+    _add_exercise(mini_course_dir)
+    (mini_course_dir / "exercises" / "stable-softmax" / "source.ipynb").write_text(
+        "{not json", encoding="utf-8"
+    )
+
+    errors = errors_of(mini_course_dir)
+
+    assert len(errors) == 1
+    assert errors[0].startswith(f"{mini_course_dir}/exercises/stable-softmax/source.ipynb:1: ")
+    assert Course.objects.count() == 0

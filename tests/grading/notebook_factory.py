@@ -16,7 +16,7 @@ def answer_cell(source: str, grade_id: str = "answer") -> NotebookNode:
     return new_code_cell(source, metadata=_meta(grade_id, solution=True, grade=False, locked=False))
 
 
-def test_cell(source: str, grade_id: str, points: float) -> NotebookNode:
+def grade_cell(source: str, grade_id: str, points: float) -> NotebookNode:
     return new_code_cell(
         source, metadata=_meta(grade_id, grade=True, solution=False, locked=True, points=points)
     )
@@ -47,14 +47,14 @@ def softmax_notebook() -> NotebookNode:
         new_markdown_cell("Write a numerically stable `softmax`."),
         setup_cell("import numpy as np"),
         answer_cell(SOFTMAX_SOLUTION),
-        test_cell(
+        grade_cell(
             "result = softmax(np.array([1.0, 2.0, 3.0]))\n"
             "np.testing.assert_allclose(result, [0.09003057, 0.24472847, 0.66524096], rtol=1e-6)\n"
             "print('visible test ran')",
             "test_small",
             1,
         ),
-        test_cell(
+        grade_cell(
             "### BEGIN HIDDEN TESTS\n"
             "x = np.random.default_rng().normal(size=(4, 5)) * 1000\n"
             "expected = np.exp(x - x.max(-1, keepdims=True))\n"
@@ -64,7 +64,7 @@ def softmax_notebook() -> NotebookNode:
             "test_large_logits",
             2,
         ),
-        test_cell(
+        grade_cell(
             "### BEGIN HIDDEN TESTS\n"
             "x = np.random.default_rng().normal(size=(3, 2, 6))\n"
             "result = softmax(x)\n"

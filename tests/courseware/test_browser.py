@@ -1,0 +1,153 @@
+"""The reader and the quizzes in Debian's Chromium (Playwright), against a live server.
+
+Screenshots of the lesson page (desktop and 375 px wide) land in var/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from content.importer import course_import
+from courseware.models import QuizAttempt
+from tests.courseware.factories import PASSWORD, UserFactory
+from tests.courseware.helpers import right_answers
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls here are plain code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "content" / "gen-ai-guide"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
+
+
+def new_page(browser, width: int = 1200, height: int = 900):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(20_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def guide(transactional_db):
+    course_import(path=GUIDE)
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_lesson_page_reads_well_on_desktop_and_at_375px(browser, live_server, guide):
+    UserFactory(username="reader")
+    url = f"{live_server.url}/courses/gen-ai-guide/lessons/attention-mechanism/"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    desktop = new_page(browser)
+    log_in(desktop, live_server.url, "reader")
+    desktop.goto(url)
+    assert desktop.locator("h1").inner_text() == "Attention Mechanism"
+    assert desktop.locator("nav.breadcrumbs").inner_text().split("\n")[:1] == [
+        "Generative AI Guide"
+    ]
+    assert desktop.locator("svg.diagram").is_visible()
+    assert desktop.locator(".toc a").count() >= 3
+    desktop.screenshot(path=str(SCREENSHOTS / "lesson-desktop.png"), full_page=False)
+    desktop.click("text=Mark as read")
+    assert desktop.locator(".read-badge").first.inner_text() == "✓ Read"
+    desktop.click("a[rel=next]")
+    assert desktop.locator("h1").inner_text() == "BERT and GPT Series"
+
+    phone = new_page(browser, width=375, height=800)
+    phone.goto(url)
+    overflow = phone.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 375
+    assert phone.locator("svg.diagram").bounding_box()["width"] <= 375
+    phone.screenshot(path=str(SCREENSHOTS / "lesson-375px.png"), full_page=False)
+    phone.goto(f"{live_server.url}/courses/gen-ai-guide/lessons/python-basics/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone.locator("pre.highlight").count() == 3
+    phone.screenshot(path=str(SCREENSHOTS / "lesson-code-375px.png"), full_page=True)
+
+
+def test_search_in_the_browser(browser, live_server, guide):
+    page = new_page(browser)
+    page.goto(f"{live_server.url}/courses/gen-ai-guide/")
+    page.fill("#site-search", "reparameterization")
+    page.press("#site-search", "Enter")
+
+    assert page.locator(".search-results a", has_text="Variational Autoencoders").count() == 1
+    assert page.locator(".search-results mark").first.inner_text().lower() == "reparameterization"
+
+
+def test_a_learner_signs_up_and_takes_every_chapter_quiz(browser, live_server, guide):
+    base = live_server.url
+    page = new_page(browser, width=375, height=800)
+    page.goto(f"{base}/accounts/signup/")
+    page.fill("#id_username", "quiztaker")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base}/courses/gen-ai-guide/")
+    quiz_links = page.locator("a", has_text="Quiz")
+    modules = [
+        href.split("/")[-3] for href in quiz_links.evaluate_all("els => els.map(e => e.href)")
+    ]
+    assert len(modules) == 11
+
+    for number, module in enumerate(modules, start=1):
+        page.goto(f"{base}/courses/gen-ai-guide/modules/{module}/quiz/")
+        page.click("button:has-text('Start')")
+        attempt = QuizAttempt.objects.get(user__username="quiztaker", quiz__module__slug=module)
+        for key, answer in right_answers(attempt).items():
+            name = f"q-{key}"
+            if isinstance(answer, list):
+                for letter in answer:
+                    page.check(f'input[name="{name}"][value="{letter}"]')
+            elif attempt.option_order.get(key):
+                page.check(f'input[name="{name}"][value="{answer}"]')
+            else:
+                page.fill(
+                    f'input[name="{name}"]',
+                    repr(answer) if isinstance(answer, float) else str(answer),
+                )
+        if number == 1:
+            # Save, then load the page again: every answer is still there.
+            page.click("button:has-text('Save answers')")
+            assert page.locator(".message--success").inner_text() == "Your answers are saved."
+            page.goto(f"{base}/attempts/{attempt.pk}/")
+            attempt.refresh_from_db()
+            assert len(attempt.answers) == len(attempt.question_ids)
+            checked = page.locator("input[type=radio]:checked, input[type=checkbox]:checked")
+            assert checked.count() == sum(
+                len(a) if isinstance(a, list) else 1
+                for key, a in right_answers(attempt).items()
+                if attempt.option_order.get(key)
+            )
+        page.click("button:has-text('Submit for scoring')")
+        assert page.locator(".score-big").inner_text() == "100%", module
+        assert page.locator(".explanation").count() == len(attempt.question_ids)
+    if SCREENSHOTS.exists():
+        page.screenshot(path=str(SCREENSHOTS / "quiz-results-375px.png"), full_page=False)
