@@ -137,6 +137,9 @@ SANDBOX_PYTHON = env.str(
 )
 SANDBOX_DOCKER_IMAGE = env.str("SANDBOX_DOCKER_IMAGE", default="academy-sandbox:cpu")
 SANDBOX_DOCKER_GPU_IMAGE = env.str("SANDBOX_DOCKER_GPU_IMAGE", default="academy-sandbox:cuda")
+# Where the docker backend writes each job's files, bound read-only at /job: a path that is the
+# same on the daemon's host (a worker in a container mounts it there at the same path).
+SANDBOX_DOCKER_JOB_ROOT = env.str("SANDBOX_DOCKER_JOB_ROOT", default=None)
 # Where limits cannot be enforced (no cgroup access) the sandbox refuses to run unless this is set.
 SANDBOX_ALLOW_UNENFORCED_LIMITS = env.bool("SANDBOX_ALLOW_UNENFORCED_LIMITS", default=False)
 # Run CPU jobs as forks of a warm zygote that has imported NumPy and torch (see sandbox/warm/).

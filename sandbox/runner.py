@@ -198,5 +198,6 @@ def _build(backend: str, settings: Any) -> Sandbox:
             image=settings.SANDBOX_DOCKER_IMAGE,
             gpu_image=settings.SANDBOX_DOCKER_GPU_IMAGE,
             gpus=settings.SANDBOX_GPUS,
+            job_root=settings.SANDBOX_DOCKER_JOB_ROOT,
         )
     raise SandboxError(f"Unknown SANDBOX_BACKEND {backend!r}: use 'bwrap' or 'docker'.")

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from django.conf import settings
 from django.db import connection
 
-from tests.grading.notebook_factory import softmax_notebook
+from tests.grading.exercise_factory import make_exercise
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,32 +100,7 @@ def worker(transactional_db: None) -> Iterator[Worker]:
 
 @pytest.fixture
 def exercise(transactional_db: None, tmp_path: Path):
-    import nbformat
-
-    from courseware.models import Course, Module
-    from grading.importing import exercise_sync, validate_exercise_folder
-
-    course = Course.objects.create(slug="test-course", title="Test course")
-    module = Module.objects.create(course=course, slug="basics", title="Basics", order=1)
-    folder = tmp_path / "stable-softmax"
-    folder.mkdir()
-    nbformat.write(softmax_notebook(), str(folder / "source.ipynb"))
-    (folder / "exercise.yaml").write_text(
-        yaml.safe_dump(
-            {
-                "title": "Stable softmax",
-                "limits": {"wall_seconds": 8, "memory_mb": 512},
-                "hints": ["Subtract the maximum."],
-            }
-        )
-    )
-    spec, errors = validate_exercise_folder(folder)
-    assert errors == []
-    assert spec is not None
-    exercise_sync(module=module, spec=spec)
-    from grading.models import Exercise
-
-    return Exercise.objects.get(slug="stable-softmax")
+    return make_exercise(tmp_path)
 
 
 def wait_for_run(submission_pk: int, seconds: float = 90) -> object:
