@@ -8,7 +8,7 @@ ADDRESS ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test lint typecheck services bench clean
+.PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image
 
 setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages
 
@@ -41,6 +41,17 @@ services:
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 1; done; echo "PostgreSQL or Redis did not start"; exit 1
 
+# The docker sandbox backend's tests need a real daemon and the sandbox image (sandbox/images/).
+docker-daemon:
+	@command -v dockerd >/dev/null || (echo "Installing Docker" && apt-get install -y -q docker.io >/dev/null)
+	@docker info >/dev/null 2>&1 || (mkdir -p var && echo "Starting dockerd (log: var/dockerd.log)" && \
+		(setsid nohup dockerd --iptables=false --bridge=none >var/dockerd.log 2>&1 &))
+	@for i in $$(seq 1 60); do docker info >/dev/null 2>&1 && exit 0; sleep 1; done; \
+		echo "dockerd did not start (see var/dockerd.log)"; exit 1
+
+sandbox-image: docker-daemon
+	@sandbox/images/build-base.sh --if-stale >/dev/null
+
 test-packages:
 	@command -v chromium >/dev/null || (echo "Installing Chromium for the browser tests" && apt-get install -y -q chromium >/dev/null)
 
@@ -51,7 +62,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy config courseware grading content sandbox
 
-test: setup test-packages services lint typecheck
+test: setup test-packages services docker-daemon sandbox-image lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(PY) -m pytest $(PYTEST_ARGS)

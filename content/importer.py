@@ -44,6 +44,13 @@ QUIZ_KEYS = {
 KINDS = ("course", "modules", "lessons", "quizzes", "questions", "exercises")
 
 
+class _AnyAnchor(set[str]):
+    """The anchors of a lesson that could not be read: every anchor is accepted."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 class ImportFailed(Exception):
     """The course cannot be imported; `errors` says why, one line each."""
 
@@ -302,23 +309,21 @@ class _Loader:
         entries = self.load_manifest_modules(modules_node)
         lessons_by_slug: dict[str, LessonPlan] = {}
         modules: list[ModulePlan] = []
-        for index, (module_node, module) in enumerate(entries, start=1):
+        # A lesson whose file has an error is still a known slug: questions that link to it
+        # are not reported a second time.
+        anchors: dict[str, set[str]] = {}
+        for index, (_, module, lessons) in enumerate(entries, start=1):
             self.progress(f"[{index:>2}/{len(entries)}] {module.slug}: reading lessons")
-            for order, (lesson_node, lesson_slug, lesson_file) in enumerate(
-                module_node["_lessons"], start=1
-            ):
+            for order, (lesson_node, lesson_slug, lesson_file) in enumerate(lessons, start=1):
                 plan = self.load_lesson(lesson_node, lesson_slug, lesson_file, order, figures)
                 if plan:
                     module.lessons.append(plan)
                     lessons_by_slug[plan.slug] = plan
+                anchors[lesson_slug] = self.all_ids(plan) if plan else _AnyAnchor()
             modules.append(module)
-        anchors = {
-            slug: {item["id"] for item in plan.toc} | self.all_ids(plan)
-            for slug, plan in lessons_by_slug.items()
-        }
         question_files: dict[str, str] = {}
         exercise_slugs: dict[str, int] = {}
-        for module_node, module in entries:
+        for module_node, module, _ in entries:
             quiz_file = module_node.get("quiz")
             if quiz_file is not None:
                 line = _line(module_node, "quiz")
@@ -328,7 +333,7 @@ class _Loader:
                         path, str(quiz_file), module, anchors, question_files
                     )
             module.exercises = self.load_exercises(
-                module_node, module, exercise_slugs, set(lessons_by_slug)
+                module_node, module, exercise_slugs, set(anchors)
             )
         if self.errors:
             return None
@@ -371,8 +376,11 @@ class _Loader:
             figures[str(name)] = Figure(diagram=diagram, caption=caption)
         return figures
 
-    def load_manifest_modules(self, modules_node: _Sequence) -> list[tuple[Any, ModulePlan]]:
-        entries: list[tuple[Any, ModulePlan]] = []
+    def load_manifest_modules(
+        self, modules_node: _Sequence
+    ) -> list[tuple[_Mapping, ModulePlan, list[tuple[_Mapping, str, Any]]]]:
+        """Check the modules and lesson entries of the manifest (not the lesson files)."""
+        entries: list[tuple[_Mapping, ModulePlan, list[tuple[_Mapping, str, Any]]]] = []
         module_lines: dict[str, int] = {}
         lesson_lines: dict[str, int] = {}
         file_lines: dict[str, int] = {}
@@ -443,8 +451,8 @@ class _Loader:
                 if isinstance(lesson_file, str):
                     file_lines[lesson_file] = _line(lesson, "file")
                 checked.append((lesson, lesson_slug, lesson_file))
-            node["_lessons"] = checked
-            entries.append((node, ModulePlan(slug=slug, title=str(title).strip(), order=order)))
+            plan = ModulePlan(slug=slug, title=str(title).strip(), order=order)
+            entries.append((node, plan, checked))
         return entries
 
     # ---------------------------------------------------------------- lessons

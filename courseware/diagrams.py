@@ -6,9 +6,9 @@ CSS classes (static/css/site.css) so the diagrams follow the site's theme.
 """
 
 _ARROW = (
-    '<defs><marker id="dg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-    'markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" '
-    'class="dg-arrowhead"/></marker></defs>'
+    '<defs><marker id="dg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" '
+    'markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+    '<path d="M0 0L10 5L0 10z" class="dg-arrowhead"/></marker></defs>'
 )
 
 
@@ -48,23 +48,27 @@ def _attention() -> str:
     parts = []
     for i, (token, weight) in enumerate(zip(tokens, weights, strict=True)):
         x = 40 + i * 150
-        parts.append(_box(x, 250, 110, 40, token))
-        parts.append(_label(x + 55, 240, f"k{i + 1}, v{i + 1}"))
-        parts.append(_arrow(x + 55, 225, 345, 120, "dg-accent-line", 1 + weight * 10))
-        parts.append(_label(x + 55 + (345 - x - 55) * 0.45, 185, f"{weight:.2f}", "dg-weight"))
-    parts.append(_box(270, 70, 150, 44, "output z3", "dg-box dg-accent"))
-    parts.append(_arrow(345, 70, 345, 30))
-    parts.append(_label(345, 20, "z3 = Σ aᵢ vᵢ, the weighted sum of the values"))
-    parts.append(_label(540, 92, "query q3 from “sat”", "dg-small dg-left"))
+        parts.append(_arrow(x + 55, 236, 345, 120, "dg-accent-line", 1 + weight * 10))
+        parts.append(
+            f'<rect x="{x}" y="238" width="110" height="52" rx="8" class="dg-box"/>'
+            f'<text x="{x + 55}" y="260" text-anchor="middle" class="dg-text">{token}</text>'
+            f'<text x="{x + 55}" y="280" text-anchor="middle" class="dg-weight">'
+            f"a{i + 1} = {weight:.2f}</text>"
+        )
+        parts.append(_label(x + 55, 306, f"key k{i + 1}, value v{i + 1}"))
+    parts.append(_box(270, 76, 150, 44, "output z3", "dg-box dg-accent"))
+    parts.append(_arrow(345, 76, 345, 40))
+    parts.append(_label(345, 28, "z3 = a1·v1 + a2·v2 + a3·v3 + a4·v4"))
+    parts.append(_label(440, 103, "query q3 (from “sat”)", "dg-small dg-left"))
     parts.append(
-        _label(320, 320, "aᵢ = softmax(q3 · kᵢ / √d): how much “sat” attends to each token")
+        _label(320, 334, "aᵢ = softmax(q3 · kᵢ / √d): how much “sat” attends to each token")
     )
     return _svg(
         "Self-attention",
         "Each token is compared with every token through query-key dot products; the softmax "
         "of the scores weights the value vectors, and their weighted sum is the output.",
         640,
-        335,
+        345,
         "".join(parts),
     )
 
@@ -82,15 +86,16 @@ def _autoencoder() -> str:
         + _arrow(252, 150, 268, 150)
         + _arrow(372, 150, 388, 150)
         + _arrow(492, 150, 508, 150)
-        + _label(320, 215, "bottleneck: fewer numbers than x")
-        + _label(320, 290, "trained to make x̂ close to x: loss = ‖x − x̂‖²")
+        + _label(320, 212, "bottleneck")
+        + _label(320, 284, "z holds far fewer numbers than x; training makes x̂ close to x")
+        + _label(320, 302, "loss = ‖x − x̂‖²")
     )
     return _svg(
         "Autoencoder",
         "The encoder compresses the input to a small code; the decoder reconstructs the "
         "input from the code; training minimises the reconstruction error.",
         640,
-        305,
+        315,
         body,
     )
 
@@ -111,9 +116,9 @@ def _gan() -> str:
         + '<path d="M80 248 C 80 160, 250 160, 258 92" class="dg-muted-line" fill="none" '
         'stroke-width="2" stroke-dasharray="6 5" marker-end="url(#dg-arrow)"/>'
         + _label(150, 170, "G learns from D's gradient")
-        + _label(560, 140, "D: maximise log D(x)", "dg-small")
-        + _label(560, 160, "+ log(1 − D(G(z)))", "dg-small")
-        + _label(560, 190, "G: make D(G(z)) → 1", "dg-small")
+        + _label(565, 258, "D: maximise log D(x)", "dg-small")
+        + _label(565, 276, "+ log(1 − D(G(z)))", "dg-small")
+        + _label(565, 302, "G: make D(G(z)) → 1", "dg-small")
     )
     return _svg(
         "Generative adversarial network",
@@ -126,19 +131,19 @@ def _gan() -> str:
     )
 
 
-def _noise_square(x: float, y: float, noise: int, seed: int) -> str:
+def _noise_square(x: float, y: float, noise: float, seed: int) -> str:
+    """An 8x8 picture of a ring, with a share `noise` of its cells flipped at random."""
     cells = []
     state = seed
-    for row in range(6):
-        for col in range(6):
+    for row in range(8):
+        for col in range(8):
             state = (state * 1103515245 + 12345) % 2**31
-            clean = (row + col) % 5 < 2 or 1 <= row <= 4 and 2 <= col <= 3
-            flip = state % 6 < noise
-            dark = clean != flip
-            css = "dg-cell-dark" if dark else "dg-cell-light"
+            distance = ((row - 3.5) ** 2 + (col - 3.5) ** 2) ** 0.5
+            ring = 1.9 <= distance <= 3.6
+            flip = (state >> 8) % 1000 < noise * 1000
+            css = "dg-cell-dark" if ring != flip else "dg-cell-light"
             cells.append(
-                f'<rect x="{x + col * 12}" y="{y + row * 12}" width="12" height="12" '
-                f'class="{css}"/>'
+                f'<rect x="{x + col * 9}" y="{y + row * 9}" width="9" height="9" class="{css}"/>'
             )
     return "".join(cells)
 
@@ -151,7 +156,7 @@ def _diffusion() -> str:
         if label == "…":
             parts.append(_label(x + 36, 110, "…", "dg-text"))
         else:
-            parts.append(_noise_square(x, 70, [0, 1, 2, 0, 3][i], 7 + i))
+            parts.append(_noise_square(x, 70, [0.0, 0.12, 0.28, 0.0, 0.5][i], 7 + i))
             parts.append(_label(x + 36, 165, label, "dg-text"))
         if i < len(labels) - 1:
             parts.append(_arrow(x + 80, 80, x + 118, 80, "dg-accent-line"))

@@ -38,7 +38,7 @@ from pygments.util import ClassNotFound
 from courseware.diagrams import DIAGRAMS
 
 # Bump when the output for the same source changes, so the importer re-renders every lesson.
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "7"
 WORDS_PER_MINUTE = 200
 TOC_LEVELS = (2, 3)
 

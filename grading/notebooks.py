@@ -86,6 +86,11 @@ def read_notebook(data: bytes | str) -> NotebookNode:
     return notebook
 
 
+def notebook_from_json(data: dict[str, Any]) -> NotebookNode:
+    """A notebook stored in a JSONField, back as a NotebookNode."""
+    return read_notebook(json.dumps(data))
+
+
 def nbgrader_metadata(cell: NotebookNode) -> dict[str, Any]:
     metadata = cell.get("metadata", {}).get("nbgrader", {})
     return dict(metadata) if isinstance(metadata, dict) else {}

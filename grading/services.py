@@ -18,6 +18,7 @@ from grading.notebooks import (
     MAX_ANSWER_BYTES,
     NotebookError,
     answers_from_notebook,
+    notebook_from_json,
     read_notebook,
 )
 from grading.pipeline import GradingInfrastructureError, GradingLimits, grade_notebook
@@ -69,7 +70,7 @@ def submission_create(
     if notebook is not None:
         try:
             uploaded = read_notebook(notebook)
-            release = read_notebook_json(exercise.release_notebook)
+            release = notebook_from_json(exercise.release_notebook)
             answers, edited = answers_from_notebook(uploaded, release)
         except NotebookError as error:
             raise ApplicationError(str(error)) from None
@@ -102,12 +103,6 @@ def submission_create(
         )
         transaction.on_commit(lambda: enqueue(run))
     return submission
-
-
-def read_notebook_json(data: dict[str, Any]) -> Any:
-    import json
-
-    return read_notebook(json.dumps(data))
 
 
 def enqueue(run: GradingRun) -> None:
@@ -177,7 +172,7 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
 def grade_submission_answers(*, exercise: Exercise, answers: dict[str, str]) -> Any:
     from sandbox import get_sandbox
 
-    source = read_notebook_json(exercise.source_notebook)
+    source = notebook_from_json(exercise.source_notebook)
     use_gpu = exercise.device != Exercise.Device.CPU and settings.SANDBOX_GPUS > 0
     return grade_notebook(
         sandbox=get_sandbox(),

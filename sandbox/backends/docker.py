@@ -142,13 +142,15 @@ class DockerSandbox(Sandbox):
     ) -> dict[str, Any]:
         """Everything `create_container` gets for a job; `host_config` holds the keyword
         arguments of `create_host_config` (tests pin both down)."""
-        from docker.types import DeviceRequest, LogConfig, Ulimit
+        from docker.types import DeviceRequest, LogConfig, Mount, Ulimit
 
         limits = job.limits
         memory_bytes = limits.memory_mb * 1024 * 1024
         cpu_seconds = max(1, math.ceil(limits.cpu_seconds))
         host_config: dict[str, Any] = {
-            "binds": {job_dir: {"bind": "/job", "mode": "ro"}},
+            # A mount, not a bind: a source missing on the daemon's host is an error, never
+            # an empty directory created in its place.
+            "mounts": [Mount(target="/job", source=job_dir, type="bind", read_only=True)],
             "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={limits.tmp_mb}m,mode=1777"},
             "shm_size": f"{limits.tmp_mb}m",
             "read_only": True,
@@ -184,9 +186,13 @@ class DockerSandbox(Sandbox):
             "environment": job_environment(job, gpu_visible=gpu_index is not None),
             "working_dir": "/tmp",
             "hostname": "sandbox",
+            # Not detached, with stdin open: the SDK sets StdinOnce, so closing our end of
+            # the attach socket closes the job's stdin.
+            "detach": False,
             "stdin_open": True,
-            "stdin_once": True,
             "tty": False,
+            # No proxy settings from the client's config may reach the job's environment.
+            "use_config_proxy": False,
             "network_disabled": True,
             "labels": {JOB_LABEL: "job"},
             "host_config": host_config,
@@ -217,6 +223,14 @@ class DockerSandbox(Sandbox):
                     f"The sandbox image {arguments['image']} is missing: run "
                     "`make sandbox-image` (sandbox/images/build-base.sh)."
                 ) from error
+            except docker.errors.APIError as error:
+                if "bind source path does not exist" in str(error):
+                    raise SandboxError(
+                        f"The daemon cannot see the job directory {job_dir}: set "
+                        "SANDBOX_DOCKER_JOB_ROOT to a directory shared at the same path "
+                        "with the daemon's host."
+                    ) from error
+                raise
             attached = api.attach_socket(
                 container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
             )
@@ -234,6 +248,9 @@ class DockerSandbox(Sandbox):
         group = None
         if self._cgroups is not None:
             group = _job_group(self._cgroups, group_name, container_id)
+            if group is None:
+                logger.warning("The daemon's cgroups are not this host's: no peak memory.")
+                self._cgroups = None
         return DockerRunningJob(
             api=api,
             container_id=container_id,
@@ -380,7 +397,7 @@ class DockerRunningJob(RunningJob):
         for _ in range(5):
             if state.get("OOMKilled") or state.get("ExitCode") != 128 + signal.SIGKILL:
                 break
-            if self.timed_out:
+            if self.killed:
                 break
             time.sleep(0.02)
             try:
@@ -522,7 +539,8 @@ def _remove(api: Any, container_id: str) -> None:
 def _local_cgroups(api: Any, info: dict[str, Any]) -> CgroupManager | None:
     """A cgroup manager when the daemon's cgroups are this host's and writable here (a local
     daemon with the cgroupfs driver); None otherwise, and jobs report no peak memory."""
-    if not str(getattr(api, "base_url", "")).startswith("http+unix://"):
+    # The SDK names any unix-socket daemon so; TCP and SSH daemons are another host's.
+    if getattr(api, "base_url", "") != "http+docker://localhost":
         return None
     if info.get("CgroupDriver") != "cgroupfs":
         return None

@@ -8,7 +8,9 @@
 # The CPU image installs numpy and torch from wheels that this host's pip downloads into the
 # build context, so `docker build` itself runs with --network none.
 #
-# Usage: sandbox/images/build-base.sh [--variant cpu|cuda] [--tag NAME]
+# Usage: sandbox/images/build-base.sh [--variant cpu|cuda] [--tag NAME] [--if-stale]
+#   --if-stale: do nothing when the image exists and was built from this Dockerfile and these
+#         requirements (its academy.sandbox.source label holds their hash).
 #   cuda: torch from $TORCH_INDEX_URL (default the cu128 index) inside the build, which then
 #         needs the network; run it on a GPU host with the NVIDIA container toolkit.
 set -euo pipefail
@@ -17,14 +19,21 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 VARIANT=cpu
 TAG=""
+IF_STALE=false
 while [ $# -gt 0 ]; do
     case "$1" in
         --variant) VARIANT="$2"; shift 2 ;;
         --tag) TAG="$2"; shift 2 ;;
-        *) echo "usage: $0 [--variant cpu|cuda] [--tag NAME]" >&2; exit 2 ;;
+        --if-stale) IF_STALE=true; shift ;;
+        *) echo "usage: $0 [--variant cpu|cuda] [--tag NAME] [--if-stale]" >&2; exit 2 ;;
     esac
 done
 TAG="${TAG:-academy-sandbox:$VARIANT}"
+SOURCE="$(cat "$HERE/Dockerfile" "$ROOT/requirements/sandbox.txt" | sha256sum | cut -c1-16)-$VARIANT"
+if $IF_STALE && [ "$(docker image inspect -f '{{index .Config.Labels "academy.sandbox.source"}}' \
+        "$TAG" 2>/dev/null)" = "$SOURCE" ]; then
+    exit 0
+fi
 DEBIAN_BASE=academy-sandbox-base:bookworm
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 PIP="${PIP:-$ROOT/.venv/bin/python -m pip}"
@@ -66,9 +75,9 @@ mkdir -p "$context/wheels"
 cp "$HERE/Dockerfile" "$context/Dockerfile"
 cp "$ROOT/requirements/sandbox.txt" "$context/requirements.txt"
 network=(--network none)
-build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
+build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE" --label "academy.sandbox.source=$SOURCE")
 if [ "$VARIANT" = cpu ]; then
-    $PIP download --quiet --only-binary :all: --python-version 3.11 \
+    $PIP download -qq --only-binary :all: --python-version 3.11 \
         -r "$context/requirements.txt" -d "$context/wheels"
     if ! ls "$context/wheels"/torch-*+cpu-*.whl >/dev/null 2>&1; then
         echo "pip found no CPU build of torch; refusing to put a CUDA build in the CPU image" >&2

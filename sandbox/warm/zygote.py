@@ -205,11 +205,15 @@ def warm_up():
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.ones((64, 64)) @ numpy.ones((64, 64))
+        numpy.testing.assert_allclose(numpy.ones(2), numpy.ones(2))
     torch = sys.modules.get("torch")
     if torch is not None:
         (torch.rand(64, 64) @ torch.rand(64, 64)).sum().item()
         layer = torch.nn.Linear(8, 8)
         layer(torch.rand(2, 8)).sum().backward()
+        torch.optim.Adam(layer.parameters()).step()
+        torch.nn.functional.softmax(torch.rand(2, 3), dim=-1)
+        torch.testing.assert_close(torch.ones(2), torch.ones(2))  # its first call costs ~1 s
     threads = len(os.listdir("/proc/self/task"))
     if threads != 1:
         print(f"zygote has {threads} threads after warm-up", file=sys.stderr)

@@ -199,3 +199,10 @@ def test_guide_exercises_are_attached_to_the_module_of_their_lesson(guide):
     assert exercises.count() == len([p for p in (GUIDE / "exercises").iterdir() if p.is_dir()])
     for exercise in exercises:
         assert exercise.module_id == lessons[exercise.lesson_slug.partition("#")[0]]
+
+
+def test_module_page_lists_its_exercises_through_the_grading_include(guide, client):
+    html = client.get("/courses/gen-ai-guide/modules/fundamental-concepts/").content.decode()
+
+    assert '<a href="/exercises/gen-ai-guide/stable-softmax/">' in html
+    assert 'href="/courses/gen-ai-guide/modules/fundamental-concepts/quiz/"' in html

@@ -483,3 +483,16 @@ def test_a_broken_exercise_reports_the_grading_apps_error(mini_course_dir):
     assert len(errors) == 1
     assert errors[0].startswith(f"{mini_course_dir}/exercises/stable-softmax/source.ipynb:1: ")
     assert Course.objects.count() == 0
+
+
+def test_a_broken_lesson_is_reported_once_not_again_by_questions_that_link_to_it(
+    mini_course_dir,
+):
+    (mini_course_dir / "lessons/01-basics/01-first-steps.md").write_text("no front matter\n")
+
+    errors = errors_of(mini_course_dir)
+
+    assert errors == [
+        f"{mini_course_dir}/lessons/01-basics/01-first-steps.md:1: missing front matter: the "
+        "file must start with ---, a line `title: ...` and ---"
+    ]

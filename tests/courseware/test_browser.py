@@ -60,6 +60,12 @@ def log_in(page, base: str, username: str) -> None:
     page.click("button[type=submit]")
 
 
+def wait_for_autosave(page) -> None:
+    """Let the optional autosave script finish (its text saves wait 800 ms for typing)."""
+    page.wait_for_timeout(900)
+    page.wait_for_function("document.getElementById('questions').dataset.pending === '0'")
+
+
 def test_lesson_page_reads_well_on_desktop_and_at_375px(browser, live_server, guide):
     UserFactory(username="reader")
     url = f"{live_server.url}/courses/gen-ai-guide/lessons/attention-mechanism/"
@@ -84,7 +90,8 @@ def test_lesson_page_reads_well_on_desktop_and_at_375px(browser, live_server, gu
     phone.goto(url)
     overflow = phone.evaluate("document.documentElement.scrollWidth")
     assert overflow <= 375
-    assert phone.locator("svg.diagram").bounding_box()["width"] <= 375
+    figure = phone.locator("figure.figure-diagram").bounding_box()
+    assert figure["x"] >= 0 and figure["x"] + figure["width"] <= 375
     phone.screenshot(path=str(SCREENSHOTS / "lesson-375px.png"), full_page=False)
     phone.goto(f"{live_server.url}/courses/gen-ai-guide/lessons/python-basics/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
@@ -133,6 +140,7 @@ def test_a_learner_signs_up_and_takes_every_chapter_quiz(browser, live_server, g
                     f'input[name="{name}"]',
                     repr(answer) if isinstance(answer, float) else str(answer),
                 )
+        wait_for_autosave(page)
         if number == 1:
             # Save, then load the page again: every answer is still there.
             page.click("button:has-text('Save answers')")
@@ -140,6 +148,8 @@ def test_a_learner_signs_up_and_takes_every_chapter_quiz(browser, live_server, g
             page.goto(f"{base}/attempts/{attempt.pk}/")
             attempt.refresh_from_db()
             assert len(attempt.answers) == len(attempt.question_ids)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "quiz-attempt-375px.png"), full_page=True)
             checked = page.locator("input[type=radio]:checked, input[type=checkbox]:checked")
             assert checked.count() == sum(
                 len(a) if isinstance(a, list) else 1
@@ -149,5 +159,31 @@ def test_a_learner_signs_up_and_takes_every_chapter_quiz(browser, live_server, g
         page.click("button:has-text('Submit for scoring')")
         assert page.locator(".score-big").inner_text() == "100%", module
         assert page.locator(".explanation").count() == len(attempt.question_ids)
-    if SCREENSHOTS.exists():
-        page.screenshot(path=str(SCREENSHOTS / "quiz-results-375px.png"), full_page=False)
+    page.screenshot(path=str(SCREENSHOTS / "quiz-results-375px.png"), full_page=False)
+
+
+def test_answers_save_as_the_learner_goes_and_survive_a_reload(browser, live_server, guide):
+    UserFactory(username="autosaver")
+    page = new_page(browser)
+    log_in(page, live_server.url, "autosaver")
+    page.goto(f"{live_server.url}/courses/gen-ai-guide/modules/fundamental-concepts/quiz/")
+    page.click("button:has-text('Start')")
+    attempt = QuizAttempt.objects.get(user__username="autosaver")
+    answers = right_answers(attempt)
+    key = next(k for k in answers if not attempt.option_order.get(k))
+    choice = next(k for k in answers if attempt.option_order.get(k))
+    letter = answers[choice][0] if isinstance(answers[choice], list) else answers[choice]
+
+    page.fill(f'input[name="q-{key}"]', "not a number")
+    page.wait_for_selector(f'[data-error-for="{key}"]:not([hidden])')
+    assert "is not a number" in page.inner_text(f'[data-error-for="{key}"]')
+    page.fill(f'input[name="q-{key}"]', "42")
+    page.check(f'input[name="q-{choice}"][value="{letter}"]')
+    wait_for_autosave(page)
+    assert page.inner_text("#autosave-status") == "All answers saved."
+    page.reload()
+
+    assert page.input_value(f'input[name="q-{key}"]') == "42"
+    assert page.is_checked(f'input[name="q-{choice}"][value="{letter}"]')
+    attempt.refresh_from_db()
+    assert attempt.answers[key] == 42.0

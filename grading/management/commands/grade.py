@@ -17,6 +17,7 @@ from grading.notebooks import (
     answers_from_notebook,
     answers_from_python,
     classify,
+    notebook_from_json,
     read_notebook,
     release_notebook,
 )
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             exercise = found.first()
             if exercise is None:
                 raise CommandError(f"No active exercise with slug {options['exercise']!r}.")
-            source = read_notebook(json.dumps(exercise.source_notebook))
+            source = notebook_from_json(exercise.source_notebook)
             limits = GradingLimits(wall_seconds=exercise.wall_seconds, memory_mb=exercise.memory_mb)
         if options["wall_seconds"]:
             limits = GradingLimits(wall_seconds=options["wall_seconds"], memory_mb=limits.memory_mb)

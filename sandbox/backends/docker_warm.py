@@ -1,0 +1,91 @@
+"""The first process of a pre-warmed Docker sandbox container (the Docker backend's warm path).
+
+The host starts it as `python -I -c <this file's text> numpy torch` in a container with the same
+isolation and limits as any job's. It imports those modules (paying torch's 1.6-2 s once, before
+any job exists), says it is ready on stdout, and waits for one line on stdin: its job's argv,
+environment and CPU time. Only then, and only once, does it run that job in this interpreter; the
+container is removed when the job ends, so nothing of a job can be seen by another. It runs no
+code from anywhere else, and this host never imports this module. Stdlib only.
+"""
+
+import json
+import math
+import os
+import resource
+import runpy
+import sys
+import traceback
+import types
+
+READY = b"academy-warm-ready\n"
+PYTHON_FLAGS = ("-I", "-B", "-u", "-s", "-E", "-S", "-P")
+
+
+def read_line(fd: int) -> bytes:
+    """One line from fd, byte by byte, so that nothing after it is read into a buffer: the rest
+    of stdin is the job's."""
+    data = bytearray()
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
+
+
+def warm_up() -> None:
+    """Pay the libraries' lazy first-use costs here instead of in the job."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.ones((64, 64)) @ numpy.ones((64, 64))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        (torch.rand(64, 64) @ torch.rand(64, 64)).sum().item()
+        layer = torch.nn.Linear(8, 8)
+        layer(torch.rand(2, 8)).sum().backward()
+
+
+def run_job(argv: list[str]) -> None:
+    """Run `python [flags] (-c CODE | SCRIPT) [args]` as Python itself would, here."""
+    arguments = list(argv[1:])
+    while arguments and arguments[0] in PYTHON_FLAGS:
+        arguments.pop(0)
+    try:
+        if arguments and arguments[0] == "-c":
+            sys.argv = ["-c", *arguments[2:]]
+            main = types.ModuleType("__main__")
+            sys.modules["__main__"] = main
+            exec(compile(arguments[1], "<string>", "exec"), main.__dict__)  # noqa: S102
+        elif arguments:
+            sys.argv = arguments
+            runpy.run_path(arguments[0], run_name="__main__")
+    except SystemExit:
+        raise
+    except BaseException as error:  # noqa: BLE001 - the job's uncaught exception, as Python shows it
+        traceback.print_exception(type(error), error, error.__traceback__.tb_next)  # type: ignore[union-attr]
+        sys.exit(1)
+
+
+def main() -> None:
+    for name in sys.argv[1:]:
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+    warm_up()
+    os.write(1, READY)
+    line = read_line(0)
+    if not line.endswith(b"\n"):
+        os._exit(0)  # the host went away before handing over a job
+    spec = json.loads(line)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = math.ceil(usage.ru_utime + usage.ru_stime) + int(spec["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))  # the hard limit too: it stays
+    os.environ.clear()
+    os.environ.update(spec["environment"])
+    os.chdir("/tmp")
+    run_job(spec["argv"])
+
+
+if __name__ == "__main__":
+    main()
