@@ -31,7 +31,7 @@ run: setup
 	$(PY) manage.py import_course content/gen-ai-guide
 	$(PY) manage.py create_demo_users
 	@echo "Starting the Celery worker (log: var/worker.log) and the web server on http://$(ADDRESS)"
-	$(VENV)/bin/celery -A config worker -B -Q grading,grading-gpu,default --concurrency 2 \
+	$(VENV)/bin/celery -A config worker -B -Q grading,default --concurrency 2 \
 		--loglevel INFO --logfile var/worker.log --pidfile var/worker.pid --schedule var/celerybeat-schedule --detach
 	trap '$(VENV)/bin/celery -A config control shutdown >/dev/null 2>&1 || kill $$(cat var/worker.pid) 2>/dev/null' EXIT; \
 		DEBUG=true $(PY) manage.py runserver --noreload $(ADDRESS)

@@ -12,6 +12,12 @@ socket, and a reader thread splits the socket's multiplexed stream into the stdo
 bounded stderr buffer, so the grading pipeline can hold a line-by-line conversation with a job
 exactly as it does with the bubblewrap backend.
 
+Warm path: for CPU Python jobs the backend keeps one pre-warmed container per image and
+thread count, already started with the same isolation, that has imported NumPy and torch
+(docker_warm.py) and waits for a job. A job takes it: its limits are applied to the running
+container, its files written to its /job, and its argv sent over stdin; the next warm container
+starts in the background. Each container still serves one job only and is removed after it.
+
 Out of memory comes from the daemon's State.OOMKilled (a job's own SIGKILL also exits 137).
 Where the daemon runs on this host with the cgroupfs driver, each container is put under a
 per-job parent cgroup that outlives it long enough to read the peak memory and CPU time.
@@ -19,8 +25,10 @@ per-job parent cgroup that outlives it long enough to read the peak memory and C
 
 from __future__ import annotations
 
+import atexit
 import errno
 import glob
+import json
 import logging
 import math
 import os
@@ -31,12 +39,13 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 from sandbox.cgroups import CgroupManager, JobGroup
 from sandbox.gpus import acquire_gpu
-from sandbox.jobs import Job, JobResult, SandboxError
+from sandbox.jobs import Job, JobResult, Limits, SandboxError
 from sandbox.runner import RunningJob, Sandbox
 
 logger = logging.getLogger(__name__)
@@ -46,8 +55,18 @@ IMAGE_PYTHON = "/opt/sandbox/bin/python"
 IMAGE_PATH = "/opt/sandbox/bin:/usr/local/bin:/usr/bin:/bin"
 CGROUP_PARENT = "academy-docker"
 JOB_LABEL = "academy.sandbox"
+OWNER_LABEL = "academy.sandbox.owner"
 STDOUT_STREAM = 1
 STDERR_STREAM = 2
+WARM_MODULES = ("numpy", "torch")
+WARM_READY = b"academy-warm-ready\n"
+# A warm container's CPU-time cap until its job sets the job's own (the wall timer bounds it).
+WARM_CPU_SECONDS = 3600
+# Below this a warm container's imported torch (about 220 MB) leaves a job too little.
+WARM_MIN_MEMORY_MB = 512
+WARM_SHAPES = 4
+PYTHON_FLAGS = ("-I", "-B", "-u", "-s", "-E", "-S", "-P")
+BOOTSTRAP = (Path(__file__).parent / "docker_warm.py").read_text()
 
 
 def job_environment(job: Job, gpu_visible: bool) -> dict[str, str]:
@@ -61,7 +80,7 @@ def job_environment(job: Job, gpu_visible: bool) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         "MPLBACKEND": "Agg",
     }
-    threads = str(max(1, math.ceil(job.limits.cpus)))
+    threads = str(_threads(job.limits))
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         environment[variable] = threads
     # The container sees only its own GPU, as device 0.
@@ -70,23 +89,52 @@ def job_environment(job: Job, gpu_visible: bool) -> dict[str, str]:
     return environment
 
 
-def write_job_directory(job: Job, root: str | None) -> str:
-    """A fresh host directory (0755) with the job's files (0644), bound read-only at /job."""
+def _threads(limits: Limits) -> int:
+    return max(1, math.ceil(limits.cpus))
+
+
+def write_job_files(job: Job, job_dir: str) -> None:
+    """The job's files (0644, directories 0755) under its job directory."""
+    for name, content in job.files.items():
+        target = Path(job_dir) / name
+        if not target.resolve().is_relative_to(Path(job_dir).resolve()):
+            raise SandboxError(f"Job file name {name!r} escapes the job directory.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.chmod(0o755)
+        target.write_bytes(content)
+        target.chmod(0o644)
+
+
+def make_job_directory(root: str | None) -> str:
+    """A fresh host directory (0755), bound read-only at /job."""
     job_dir = tempfile.mkdtemp(prefix="academy-job-", dir=root)
-    try:
-        os.chmod(job_dir, 0o755)
-        for name, content in job.files.items():
-            target = Path(job_dir) / name
-            if not target.resolve().is_relative_to(Path(job_dir).resolve()):
-                raise SandboxError(f"Job file name {name!r} escapes the job directory.")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.parent.chmod(0o755)
-            target.write_bytes(content)
-            target.chmod(0o644)
-    except BaseException:
-        shutil.rmtree(job_dir, ignore_errors=True)
-        raise
+    os.chmod(job_dir, 0o755)
     return job_dir
+
+
+def warm_command(arguments: tuple[str, ...]) -> bool:
+    """Whether the warm interpreter can run this argv as `python` itself would."""
+    if not arguments or arguments[0] != "python":
+        return False
+    rest = list(arguments[1:])
+    while rest and rest[0] in PYTHON_FLAGS:
+        rest.pop(0)
+    if not rest:
+        return False
+    if rest[0] == "-c":
+        return len(rest) >= 2
+    return not rest[0].startswith("-")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a warm container fixes at its creation; everything else a job sets when it takes
+    one (memory, processes and CPU share through the daemon, CPU time inside)."""
+
+    image: str
+    profile: str
+    tmp_mb: int
+    threads: int
 
 
 class DockerSandbox(Sandbox):
@@ -101,6 +149,7 @@ class DockerSandbox(Sandbox):
         job_root: str | None = None,
         python: str = IMAGE_PYTHON,
         base_url: str | None = None,
+        warm: bool = True,
     ) -> None:
         """`job_root` holds the per-job directories bound at /job; it must be the same path on
         the daemon's host (a worker that runs in a container mounts it at the same path)."""
@@ -110,9 +159,11 @@ class DockerSandbox(Sandbox):
         self.job_root = job_root
         self.python = python
         self.base_url = base_url
+        self.warm = warm
         self._api: Any = None
         self._cgroups: CgroupManager | None = None
         self._lock = threading.Lock()
+        self.warm_pool = _WarmPool(self)
 
     @property
     def api(self) -> Any:
@@ -131,6 +182,7 @@ class DockerSandbox(Sandbox):
                 except docker.errors.DockerException as error:
                     raise SandboxError(f"The Docker daemon cannot be reached: {error}") from error
                 self._cgroups = _local_cgroups(client, info)
+                _remove_orphans(client)
                 self._api = client
             return self._api
 
@@ -194,27 +246,75 @@ class DockerSandbox(Sandbox):
             # No proxy settings from the client's config may reach the job's environment.
             "use_config_proxy": False,
             "network_disabled": True,
-            "labels": {JOB_LABEL: "job"},
+            "labels": {JOB_LABEL: "job", OWNER_LABEL: _owner()},
             "host_config": host_config,
         }
 
-    def start(self, job: Job) -> RunningJob:
-        import docker
+    def uses_warm_path(self, job: Job) -> bool:
+        return (
+            self.warm
+            and job.limits.gpus == 0
+            and job.limits.memory_mb >= WARM_MIN_MEMORY_MB
+            and warm_command(job.command)
+        )
 
-        api = self.api
+    def shape(self, job: Job) -> _Shape:
+        return _Shape(self.image_for(job), job.profile, job.limits.tmp_mb, _threads(job.limits))
+
+    def prewarm(self) -> None:
+        """Start a warm container for default limits now (a worker calls this at start)."""
+        job = Job(command=("python", "-c", "pass"))
+        if self.uses_warm_path(job):
+            self.warm_pool.fill(self.shape(job), job.limits)
+
+    def start(self, job: Job) -> RunningJob:
+        if self.uses_warm_path(job):
+            shape = self.shape(job)
+            container = self.warm_pool.take(shape)
+            self.warm_pool.fill(shape, job.limits)
+            if container is not None:
+                try:
+                    return self._hand_over(container, job)
+                except (OSError, SandboxError) as error:
+                    logger.info("Warm container unusable (%s); starting a cold one.", error)
+                    container.release()
         gpu_lock: IO[str] | None = None
         gpu_index = None
         if job.limits.gpus > 0:
             gpu_index, gpu_lock = acquire_gpu(
                 self.gpus, job.limits.wall_seconds, require_device_files=False
             )
+        try:
+            container = self.create(job, gpu_index, warm=False)
+        except BaseException:
+            if gpu_lock is not None:
+                gpu_lock.close()
+            raise
+        container.gpu_lock = gpu_lock
+        container.begin(job)
+        return DockerRunningJob(container, job)
+
+    def create(self, job: Job, gpu_index: int | None, *, warm: bool) -> _Container:
+        """Create, attach to and start a container for `job` (or, warm, for a warm container
+        with `job`'s limits that will wait for its job)."""
+        import docker
+
+        api = self.api
         job_dir: str | None = None
         container_id: str | None = None
         group_name = uuid.uuid4().hex
-        cgroup_parent = f"/{CGROUP_PARENT}/{group_name}" if self._cgroups else None
+        cgroups = self._cgroups
+        cgroup_parent = f"/{CGROUP_PARENT}/{group_name}" if cgroups else None
+        spec = job
+        if warm:
+            limits = replace(job.limits, cpu_seconds=WARM_CPU_SECONDS)
+            command = ("python", "-I", "-c", BOOTSTRAP, *WARM_MODULES)
+            spec = Job(command=command, profile=job.profile, limits=limits)
         try:
-            job_dir = write_job_directory(job, self.job_root)
-            arguments = self.container_arguments(job, job_dir, gpu_index, cgroup_parent)
+            job_dir = make_job_directory(self.job_root)
+            if not warm:
+                write_job_files(job, job_dir)
+            arguments = self.container_arguments(spec, job_dir, gpu_index, cgroup_parent)
             arguments["host_config"] = api.create_host_config(**arguments["host_config"])
             try:
                 container_id = api.create_container(**arguments)["Id"]
@@ -235,96 +335,147 @@ class DockerSandbox(Sandbox):
                 container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
             )
             api.start(container_id)
-            started = time.monotonic()
         except BaseException:
             if container_id is not None:
                 _remove(api, container_id)
             if job_dir is not None:
                 shutil.rmtree(job_dir, ignore_errors=True)
-            if gpu_lock is not None:
-                gpu_lock.close()
-            _remove_groups(self._cgroups, group_name)
+            _remove_groups(cgroups, group_name)
             raise
         group = None
-        if self._cgroups is not None:
-            group = _job_group(self._cgroups, group_name, container_id)
+        if cgroups is not None:
+            group = _job_group(cgroups, group_name, container_id)
             if group is None:
                 logger.warning("The daemon's cgroups are not this host's: no peak memory.")
                 self._cgroups = None
-        return DockerRunningJob(
+        return _Container(
             api=api,
             container_id=container_id,
             attached=attached,
-            job=job,
+            limits=spec.limits,
             job_dir=job_dir,
-            gpu_lock=gpu_lock,
-            cgroups=self._cgroups,
+            cgroups=cgroups,
             group_name=group_name,
             group=group,
-            started=started,
+            warm=warm,
         )
 
+    def _hand_over(self, container: _Container, job: Job) -> RunningJob:
+        """Give a warm container its job: limits, files, then argv and environment."""
+        container.apply_limits(job.limits)
+        write_job_files(job, container.job_dir)
+        spec = {
+            "argv": list(job.command),
+            "environment": job_environment(job, gpu_visible=False),
+            "cpu_seconds": max(1, math.ceil(job.limits.cpu_seconds)),
+        }
+        container.reset_accounting()
+        container.stderr = _BoundedBuffer(job.limits.output_bytes)
+        container.socket.sendall(json.dumps(spec).encode() + b"\n")
+        container.begin(job)
+        return DockerRunningJob(container, job)
 
-class DockerRunningJob(RunningJob):
+
+class _Container:
+    """A started container, its attach socket split into pipes, and everything it holds."""
+
     def __init__(
         self,
         *,
         api: Any,
         container_id: str,
         attached: Any,
-        job: Job,
+        limits: Limits,
         job_dir: str,
-        gpu_lock: IO[str] | None,
         cgroups: CgroupManager | None,
         group_name: str,
         group: JobGroup | None,
-        started: float,
+        warm: bool,
     ) -> None:
         self.api = api
         self.container_id = container_id
-        self.job = job
+        self.limits = limits
         self.job_dir = job_dir
-        self.gpu_lock = gpu_lock
         self.cgroups = cgroups
         self.group_name = group_name
         self.group = group
-        self.started = started
+        self.gpu_lock: IO[str] | None = None
         self.timed_out = False
         self.killed = False
-        self._finished = False
+        self.started = time.monotonic()
+        self.cpu_baseline = 0.0
+        self.ready = threading.Event()
+        self.ended = threading.Event()
+        self._waiting_for_ready = warm
+        if not warm:
+            self.ready.set()
         # The HTTP response must stay referenced, or the socket under it is closed.
         self._attached = attached
         self.socket: socket.socket = getattr(attached, "_sock", attached)
         self.socket.settimeout(None)
-        self._stdin_read, self._stdin_write = os.pipe()
-        self._stdout_read, self._stdout_write = os.pipe()
-        self._identities = {
-            self._stdin_write: _identity(self._stdin_write),
-            self._stdout_read: _identity(self._stdout_read),
+        self.stdin_read, self.stdin_write = os.pipe()
+        self.stdout_read, self.stdout_write = os.pipe()
+        self.identities = {
+            self.stdin_write: _identity(self.stdin_write),
+            self.stdout_read: _identity(self.stdout_read),
         }
-        self.stderr = _BoundedBuffer(job.limits.output_bytes)
-        self._pump = threading.Thread(target=self._pump_stdin, daemon=True)
-        self._reader = threading.Thread(target=self._demultiplex, daemon=True)
-        self._pump.start()
-        self._reader.start()
+        self.stderr = _BoundedBuffer(limits.output_bytes)
+        self.pump = threading.Thread(target=self._pump_stdin, daemon=True)
+        self.reader = threading.Thread(target=self._demultiplex, daemon=True)
+        self.timer: threading.Timer | None = None
+        self.reader.start()
+
+    def begin(self, job: Job) -> None:
+        """The job starts now: its stdin flows and its wall clock runs."""
+        self.started = time.monotonic()
+        self.pump.start()
         self.timer = threading.Timer(job.limits.wall_seconds, self._time_out)
         self.timer.daemon = True
         self.timer.start()
 
-    @property
-    def stdin_fd(self) -> int:
-        return self._stdin_write
+    def apply_limits(self, limits: Limits) -> None:
+        """Set a warm container's memory, processes and CPU share to its job's."""
+        if (limits.memory_mb, limits.processes, limits.cpus) == (
+            self.limits.memory_mb,
+            self.limits.processes,
+            self.limits.cpus,
+        ):
+            return
+        memory = limits.memory_mb * 1024 * 1024
+        import docker
 
-    @property
-    def stdout_fd(self) -> int:
-        return self._stdout_read
+        try:
+            response = self.api._post_json(
+                self.api._url("/containers/{0}/update", self.container_id),
+                data={
+                    "Memory": memory,
+                    "MemorySwap": memory,
+                    "PidsLimit": limits.processes,
+                    "NanoCpus": int(limits.cpus * 1_000_000_000),
+                },
+            )
+            self.api._raise_for_status(response)
+        except docker.errors.APIError as error:
+            raise SandboxError(f"cannot apply the job's limits: {error}") from error
+        self.limits = limits
+
+    def reset_accounting(self) -> None:
+        """Count CPU time and peak memory from the job's start, not the container's."""
+        if self.group is None:
+            return
+        self.cpu_baseline = self.group.cpu_seconds()
+        if self.group.version == 1 and self.group.memory is not None:
+            try:
+                (self.group.memory / "memory.max_usage_in_bytes").write_text("0")
+            except OSError:
+                pass
 
     def _pump_stdin(self) -> None:
         """Caller's stdin pipe -> container stdin; end of file half-closes the socket, which
         the daemon passes on as the container's stdin closing (stdin_once)."""
         try:
             while True:
-                data = os.read(self._stdin_read, 65536)
+                data = os.read(self.stdin_read, 65536)
                 if not data:
                     break
                 self.socket.sendall(data)
@@ -336,11 +487,13 @@ class DockerRunningJob(RunningJob):
             except OSError:
                 pass
             # A caller still writing now gets EPIPE, as from a dead process's stdin.
-            os.close(self._stdin_read)
+            os.close(self.stdin_read)
 
     def _demultiplex(self) -> None:
-        """Container's multiplexed stream -> stdout pipe and bounded stderr buffer."""
+        """Container's multiplexed stream -> stdout pipe and bounded stderr buffer. A warm
+        container's own output before its ready line is dropped."""
         stdout_open = True
+        greeting = b""
         try:
             while True:
                 header = _receive_exactly(self.socket, 8)
@@ -351,20 +504,29 @@ class DockerRunningJob(RunningJob):
                 payload = _receive_exactly(self.socket, length)
                 if payload is None:
                     break
+                if self._waiting_for_ready:
+                    if stream == STDOUT_STREAM:
+                        greeting = (greeting + payload)[-len(WARM_READY) :]
+                        if greeting == WARM_READY:
+                            self._waiting_for_ready = False
+                            self.ready.set()
+                    continue
                 if stream == STDOUT_STREAM and stdout_open:
-                    stdout_open = _write_all(self._stdout_write, payload)
+                    stdout_open = _write_all(self.stdout_write, payload)
                 elif stream == STDERR_STREAM and not self.stderr.add(payload):
-                    self._kill()
+                    self.kill()
         except OSError:
             pass
         finally:
-            os.close(self._stdout_write)
+            os.close(self.stdout_write)
+            self.ended.set()
+            self.ready.set()  # wakes anyone waiting for a warm container that died
 
     def _time_out(self) -> None:
         self.timed_out = True
-        self._kill()
+        self.kill()
 
-    def _kill(self) -> None:
+    def kill(self) -> None:
         import docker
 
         self.killed = True
@@ -373,20 +535,20 @@ class DockerRunningJob(RunningJob):
         except (docker.errors.APIError, OSError):
             pass  # already stopped
 
-    def _wait(self, wait_seconds: float | None) -> None:
+    def wait(self, wait_seconds: float | None) -> None:
         import docker
         import requests
 
         try:
             self.api.wait(self.container_id, timeout=wait_seconds)
         except (requests.exceptions.RequestException, docker.errors.APIError):
-            self._kill()
+            self.kill()
             try:
                 self.api.wait(self.container_id, timeout=30)
             except (requests.exceptions.RequestException, docker.errors.APIError):
                 pass
 
-    def _state(self) -> dict[str, Any]:
+    def state(self) -> dict[str, Any]:
         import docker
 
         try:
@@ -406,28 +568,68 @@ class DockerRunningJob(RunningJob):
                 break
         return state
 
+    def close_caller_ends(self) -> None:
+        """Unblock the pump (end of its input) and the reader (a caller that stopped reading
+        stdout), unless the caller closed these descriptors already."""
+        for fd, identity in self.identities.items():
+            if _identity(fd) == identity:
+                os.close(fd)
+        self.identities = {}
+
+    def release(self) -> None:
+        """Remove the container and everything of it, whatever state it is in."""
+        if self.timer is not None:
+            self.timer.cancel()
+        _remove(self.api, self.container_id)
+        try:
+            self.socket.close()
+        except OSError:
+            pass
+        self._attached = None
+        self.close_caller_ends()
+        _remove_groups(self.cgroups, self.group_name)
+        shutil.rmtree(self.job_dir, ignore_errors=True)
+        if self.gpu_lock is not None:
+            self.gpu_lock.close()
+            self.gpu_lock = None
+
+
+class DockerRunningJob(RunningJob):
+    def __init__(self, container: _Container, job: Job) -> None:
+        self.container = container
+        self.container_id = container.container_id
+        self.job = job
+        self._finished = False
+
+    @property
+    def stdin_fd(self) -> int:
+        return self.container.stdin_write
+
+    @property
+    def stdout_fd(self) -> int:
+        return self.container.stdout_read
+
     def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
         if self._finished:
             raise RuntimeError("finish() called twice")
         self._finished = True
+        container = self.container
         try:
             if kill:
-                self._kill()
-            self._wait(wait_seconds)
-            wall = time.monotonic() - self.started
-            self.timer.cancel()
-            # Unblock the pump (end of its input) and the reader (a caller that stopped
-            # reading stdout), unless the caller closed these descriptors already.
-            for fd, identity in self._identities.items():
-                if _identity(fd) == identity:
-                    os.close(fd)
-            self._pump.join(timeout=5)
-            self._reader.join(timeout=5)
-            state = self._state()
-            peak = self.group.peak_memory_bytes() if self.group else 0
-            cpu = self.group.cpu_seconds() if self.group else 0.0
+                container.kill()
+            container.wait(wait_seconds)
+            wall = time.monotonic() - container.started
+            if container.timer is not None:
+                container.timer.cancel()
+            container.close_caller_ends()
+            container.pump.join(timeout=5)
+            container.reader.join(timeout=5)
+            state = container.state()
+            group = container.group
+            peak = group.peak_memory_bytes() if group else 0
+            cpu = max(0.0, group.cpu_seconds() - container.cpu_baseline) if group else 0.0
         finally:
-            self._release()
+            container.release()
         returncode = state.get("ExitCode")
         exit_code: int | None = returncode if isinstance(returncode, int) else None
         killed_by: int | None = None
@@ -440,28 +642,88 @@ class DockerRunningJob(RunningJob):
             exit_code=exit_code,
             signal=killed_by,
             stdout=b"",
-            stderr=self.stderr.value(),
-            timed_out=self.timed_out,
+            stderr=container.stderr.value(),
+            timed_out=container.timed_out,
             out_of_memory=out_of_memory,
-            output_truncated=self.stderr.truncated,
+            output_truncated=container.stderr.truncated,
             wall_seconds=wall,
             peak_memory_bytes=peak,
             cpu_seconds=cpu,
-            cpu_limit_exceeded=cpu_exceeded and not self.timed_out,
+            cpu_limit_exceeded=cpu_exceeded and not container.timed_out,
         )
 
-    def _release(self) -> None:
-        self.timer.cancel()
-        _remove(self.api, self.container_id)
+
+class _WarmPool:
+    """At most one warm container per shape, started in the background, each for one job."""
+
+    def __init__(self, sandbox: DockerSandbox) -> None:
+        self.sandbox = sandbox
+        self.lock = threading.Lock()
+        self.containers: dict[_Shape, _Container | None] = {}  # None: being created
+        self.pid = os.getpid()
+        atexit.register(self.close)
+
+    def _forked(self) -> None:
+        """A forked worker inherits its parent's containers: they are the parent's to use."""
+        if os.getpid() != self.pid:
+            self.pid = os.getpid()
+            self.containers = {}
+
+    def take(self, shape: _Shape) -> _Container | None:
+        """The warm container of this shape if it is ready. None when it is still importing
+        torch: a cold container is never slower than waiting for it."""
+        with self.lock:
+            self._forked()
+            container = self.containers.get(shape)
+            if container is None or not container.ready.is_set():
+                return None
+            del self.containers[shape]
+        if container.ended.is_set():  # it died while it waited
+            container.release()
+            return None
+        return container
+
+    def fill(self, shape: _Shape, limits: Limits) -> None:
+        """Start a warm container for this shape in the background, unless one is there."""
+        with self.lock:
+            self._forked()
+            if shape in self.containers:
+                return
+            self.containers[shape] = None
+            evicted = [
+                self.containers.pop(other)
+                for other in list(self.containers)[: max(0, len(self.containers) - WARM_SHAPES)]
+            ]
+        for container in evicted:
+            if container is not None:
+                container.release()
+        thread = threading.Thread(target=self._create, args=(shape, limits), daemon=True)
+        thread.start()
+
+    def _create(self, shape: _Shape, limits: Limits) -> None:
+        job = Job(command=("python",), profile=shape.profile, limits=limits)
         try:
-            self.socket.close()
-        except OSError:
-            pass
-        self._attached = None
-        _remove_groups(self.cgroups, self.group_name)
-        shutil.rmtree(self.job_dir, ignore_errors=True)
-        if self.gpu_lock is not None:
-            self.gpu_lock.close()
+            container = self.sandbox.create(job, None, warm=True)
+        except Exception:  # the next job runs cold and says why, if it fails too
+            logger.exception("Could not start a warm sandbox container")
+            with self.lock:
+                if self.containers.get(shape, 0) is None:
+                    del self.containers[shape]
+            return
+        with self.lock:
+            if shape in self.containers and self.containers[shape] is None:
+                self.containers[shape] = container
+                return
+        container.release()  # evicted or closed meanwhile
+
+    def close(self) -> None:
+        with self.lock:
+            if os.getpid() != self.pid:
+                return
+            containers = [c for c in self.containers.values() if c is not None]
+            self.containers = {}
+        for container in containers:
+            container.release()
 
 
 class _BoundedBuffer:
@@ -519,6 +781,37 @@ def _identity(fd: int) -> tuple[int, int] | None:
     except OSError:
         return None
     return (status.st_dev, status.st_ino)
+
+
+def _owner() -> str:
+    """This worker process, as a label: host, pid and the pid's start time (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_start_time(os.getpid())}"
+
+
+def _start_time(pid: int) -> str:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def _remove_orphans(api: Any) -> None:
+    """Remove the containers of this host's worker processes that died without cleaning up
+    (a killed worker leaves its job running until nobody is there to stop it)."""
+    import docker
+
+    try:
+        containers = api.containers(all=True, filters={"label": OWNER_LABEL})
+    except docker.errors.APIError:
+        return
+    hostname = socket.gethostname()
+    for container in containers:
+        host, _, process = container.get("Labels", {}).get(OWNER_LABEL, "").partition(":")
+        pid, _, started = process.partition(":")
+        if host != hostname or not pid.isdigit() or _start_time(int(pid)) == started:
+            continue
+        _remove(api, container["Id"])
 
 
 def _remove(api: Any, container_id: str) -> None:

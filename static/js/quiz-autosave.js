@@ -1,5 +1,7 @@
-/* Optional: saves each quiz answer as it changes, through the JSON API. The quiz form works
-   the same without this script (answers are then saved by the "Save answers" button). */
+/* Optional: saves quiz answers as they change, through the JSON API. The quiz form works the
+   same without this script (answers are then saved by the "Save answers" button).
+   One request at a time, carrying the latest value of every changed question, so an older
+   save can never land after a newer one. */
 (function () {
   "use strict";
   var form = document.getElementById("questions");
@@ -7,13 +9,11 @@
   var status = document.getElementById("autosave-status");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var timers = {};
-  var pending = 0;
+  var dirty = {};
+  var inFlight = false;
   form.dataset.pending = "0";
 
-  function settle(delta) {
-    pending += delta;
-    form.dataset.pending = String(pending);
-  }
+  function say(text) { if (status) status.textContent = text; }
 
   function valueOf(id) {
     var inputs = form.querySelectorAll('[name="q-' + id + '"]');
@@ -30,13 +30,27 @@
     return first.value;
   }
 
-  function save(id) {
-    var value = valueOf(id);
-    var answers = {};
-    answers[id] = value === "" ? null : value;
+  function showError(id, message) {
     var error = form.querySelector('[data-error-for="' + id + '"]');
-    if (status) status.textContent = "Saving…";
-    settle(1);
+    if (!error) return;
+    error.textContent = message || "";
+    error.hidden = !message;
+  }
+
+  function flush() {
+    var ids = Object.keys(dirty);
+    form.dataset.pending = String(ids.length + (inFlight ? 1 : 0));
+    if (inFlight || !ids.length) return;
+    dirty = {};
+    inFlight = true;
+    form.dataset.pending = "1";
+    var answers = {};
+    var values = {};
+    ids.forEach(function (id) {
+      values[id] = valueOf(id);
+      answers[id] = values[id] === "" ? null : values[id];
+    });
+    say("Saving…");
     fetch(form.dataset.answersUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -46,28 +60,42 @@
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       if (result.ok) {
-        var shown = form.querySelector('input[name="shown-' + id + '"]');
-        if (shown) shown.value = JSON.stringify(value);
-        if (error) { error.textContent = ""; error.hidden = true; }
-        if (status) status.textContent = "All answers saved.";
+        ids.forEach(function (id) {
+          var shown = form.querySelector('input[name="shown-' + id + '"]');
+          if (shown) shown.value = JSON.stringify(values[id]);
+          showError(id, "");
+        });
+        say("All answers saved.");
       } else {
-        if (error) { error.textContent = result.body.error || "Not saved."; error.hidden = false; }
-        if (status) status.textContent = "Not saved: see the question marked in red.";
+        var bad = result.body.question;
+        showError(bad, result.body.error || "Not saved.");
+        // The request was refused as a whole: send the other answers again.
+        ids.forEach(function (id) { if (id !== bad) dirty[id] = true; });
+        say("Not saved: see the question marked in red.");
       }
     }).catch(function () {
-      if (status) status.textContent = "Not saved (offline?): press “Save answers” to retry.";
-    }).then(function () { settle(-1); });
+      say("Not saved (offline?): press “Save answers” to retry.");
+    }).then(function () {
+      inFlight = false;
+      flush();
+    });
+  }
+
+  function changed(id) {
+    dirty[id] = true;
+    flush();
   }
 
   form.addEventListener("change", function (event) {
     var name = event.target.name || "";
-    if (name.indexOf("q-") === 0) save(name.slice(2));
+    if (name.indexOf("q-") === 0) changed(name.slice(2));
   });
   form.addEventListener("input", function (event) {
     var target = event.target;
     if (target.type !== "text" || (target.name || "").indexOf("q-") !== 0) return;
     var id = target.name.slice(2);
     clearTimeout(timers[id]);
-    timers[id] = setTimeout(function () { save(id); }, 800);
+    form.dataset.pending = "1";
+    timers[id] = setTimeout(function () { changed(id); }, 800);
   });
 })();

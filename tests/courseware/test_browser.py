@@ -157,6 +157,7 @@ def test_a_learner_signs_up_and_takes_every_chapter_quiz(browser, live_server, g
                 if attempt.option_order.get(key)
             )
         page.click("button:has-text('Submit for scoring')")
+        page.wait_for_url("**/results/")
         assert page.locator(".score-big").inner_text() == "100%", module
         assert page.locator(".explanation").count() == len(attempt.question_ids)
     page.screenshot(path=str(SCREENSHOTS / "quiz-results-375px.png"), full_page=False)

@@ -229,3 +229,23 @@ def test_grade_command_prints_json(tmp_path, capsys) -> None:
         ("test_large_logits", False),
         ("test_batched", True),
     ]
+
+
+def test_every_link_on_the_exercise_pages_works(exercise, learner) -> None:
+    import re
+
+    client = _client(learner)
+    submission = services.submission_create(user=learner, exercise=exercise, code={"answer": "x=1"})
+    for url in (
+        "/exercises/test-course/stable-softmax/",
+        f"/exercises/test-course/stable-softmax/submissions/{submission.pk}/",
+    ):
+        page = client.get(url).content.decode()
+        links = {
+            link
+            for link in re.findall(r'href="(/[^"#]*)"', page)
+            if not link.startswith(("/static/", "/accounts/logout/"))
+        }
+        assert links
+        for link in links:
+            assert client.get(link, follow=True).status_code == 200, link

@@ -52,7 +52,7 @@ class Worker:
                 "config",
                 "worker",
                 "-Q",
-                "grading,grading-gpu,default",
+                "grading,default",
                 "--concurrency",
                 "1",
                 "--loglevel",
