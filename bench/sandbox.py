@@ -81,6 +81,58 @@ def main() -> None:
     print(f"bwrap_torch_matmul_warm_sustained {rate:.1f} jobs/s")
     print(f"bwrap_torch_matmul_cold_sustained {1000 / statistics.mean(cold_torch):.2f} jobs/s")
     warm.warm_pool.close()
+    docker_figures(args.runs, bare)
+
+
+def docker_figures(runs: int, bare_empty_p50: float) -> None:
+    """The Docker backend, when a daemon and the sandbox image are there (`make sandbox-image`)."""
+    import docker
+
+    try:
+        client = docker.from_env(timeout=10)
+        client.images.get(settings.SANDBOX_DOCKER_IMAGE)
+    except docker.errors.DockerException as error:
+        print(f"# docker figures skipped: {error}", file=sys.stderr)
+        return
+    from sandbox.backends.docker import DockerSandbox
+
+    def backend(warm: bool) -> DockerSandbox:
+        return DockerSandbox(
+            image=settings.SANDBOX_DOCKER_IMAGE,
+            gpu_image=settings.SANDBOX_DOCKER_GPU_IMAGE,
+            warm=warm,
+        )
+
+    cold, warm = backend(False), backend(True)
+
+    def boxed(sandbox: DockerSandbox, code: str, expected: bytes) -> None:
+        job = Job(command=("python", "-c", code), limits=Limits(memory_mb=2048))
+        result = sandbox.run(job)
+        assert result.stdout.strip() == expected, result
+
+    empty = p50(timed(lambda: boxed(cold, "pass", b""), runs))
+    print(f"docker_empty_p50 {empty:.1f} ms")
+    print(f"docker_empty_overhead_p50 {empty - bare_empty_p50:.1f} ms")
+    torch_runs = max(5, runs // 3)
+    cold_torch = timed(lambda: boxed(cold, TORCH_JOB, b"True"), torch_runs)
+    print(f"docker_torch_matmul_cold_p50 {p50(cold_torch):.1f} ms")
+    # Latency when a warm container is ready: wait (untimed) for it before each job.
+    probe = Job(command=("python", "-c", TORCH_JOB), limits=Limits(memory_mb=2048))
+    shape = warm.shape(probe)
+    samples = []
+    for _ in range(torch_runs):
+        warm.warm_pool.fill(shape, probe.limits)
+        assert warm.warm_pool.wait_until_ready(shape, 60)
+        samples += timed(lambda: boxed(warm, TORCH_JOB, b"True"), 1)
+    print(f"docker_torch_matmul_warm_p50 {p50(samples):.1f} ms")
+    # Back to back: each container serves one job, so a warm one must be started per job.
+    started = time.perf_counter()
+    for _ in range(torch_runs):
+        boxed(warm, TORCH_JOB, b"True")
+    rate = torch_runs / (time.perf_counter() - started)
+    print(f"docker_torch_matmul_warm_sustained {rate:.2f} jobs/s")
+    print(f"docker_torch_matmul_cold_sustained {1000 / statistics.mean(cold_torch):.2f} jobs/s")
+    warm.warm_pool.close()
 
 
 if __name__ == "__main__":

@@ -199,5 +199,6 @@ def _build(backend: str, settings: Any) -> Sandbox:
             gpu_image=settings.SANDBOX_DOCKER_GPU_IMAGE,
             gpus=settings.SANDBOX_GPUS,
             job_root=settings.SANDBOX_DOCKER_JOB_ROOT,
+            warm=settings.SANDBOX_WARM,
         )
     raise SandboxError(f"Unknown SANDBOX_BACKEND {backend!r}: use 'bwrap' or 'docker'.")

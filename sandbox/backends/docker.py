@@ -32,6 +32,7 @@ import json
 import logging
 import math
 import os
+import select
 import shutil
 import signal
 import socket
@@ -39,6 +40,7 @@ import tempfile
 import threading
 import time
 import uuid
+import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -161,6 +163,7 @@ class DockerSandbox(Sandbox):
         self.base_url = base_url
         self.warm = warm
         self._api: Any = None
+        self._api_pid = 0
         self._cgroups: CgroupManager | None = None
         self._lock = threading.Lock()
         self.warm_pool = _WarmPool(self)
@@ -170,7 +173,8 @@ class DockerSandbox(Sandbox):
         """The low-level Docker client, connected on first use (so building a sandbox, or
         reading the arguments it would use, needs no daemon)."""
         with self._lock:
-            if self._api is None:
+            # A forked worker must not share its parent's connections to the daemon.
+            if self._api is None or self._api_pid != os.getpid():
                 import docker
 
                 try:
@@ -184,6 +188,7 @@ class DockerSandbox(Sandbox):
                 self._cgroups = _local_cgroups(client, info)
                 _remove_orphans(client)
                 self._api = client
+                self._api_pid = os.getpid()
             return self._api
 
     def image_for(self, job: Job) -> str:
@@ -215,7 +220,8 @@ class DockerSandbox(Sandbox):
             "pids_limit": limits.processes,
             "nano_cpus": int(limits.cpus * 1_000_000_000),
             "ulimits": [
-                Ulimit(name="cpu", soft=cpu_seconds, hard=cpu_seconds),
+                # SIGXCPU at the limit, SIGKILL a second later if the job ignores it.
+                Ulimit(name="cpu", soft=cpu_seconds, hard=cpu_seconds + 1),
                 Ulimit(name="core", soft=0, hard=0),
             ],
             "log_config": LogConfig(type="none"),
@@ -403,6 +409,7 @@ class _Container:
         self.timed_out = False
         self.killed = False
         self.started = time.monotonic()
+        self.deadline = self.started + limits.wall_seconds
         self.cpu_baseline = 0.0
         self.ready = threading.Event()
         self.ended = threading.Event()
@@ -415,6 +422,11 @@ class _Container:
         self.socket.settimeout(None)
         self.stdin_read, self.stdin_write = os.pipe()
         self.stdout_read, self.stdout_write = os.pipe()
+        os.set_blocking(self.stdout_write, False)
+        # Set once the job is being stopped: its stdout is dropped from then on, so that a
+        # caller who stopped reading cannot hold up the container's end (the daemon waits
+        # for its output streams before it reports the exit).
+        self.discard_stdout = threading.Event()
         self.identities = {
             self.stdin_write: _identity(self.stdin_write),
             self.stdout_read: _identity(self.stdout_read),
@@ -428,6 +440,7 @@ class _Container:
     def begin(self, job: Job) -> None:
         """The job starts now: its stdin flows and its wall clock runs."""
         self.started = time.monotonic()
+        self.deadline = self.started + job.limits.wall_seconds
         self.pump.start()
         self.timer = threading.Timer(job.limits.wall_seconds, self._time_out)
         self.timer.daemon = True
@@ -512,7 +525,7 @@ class _Container:
                             self.ready.set()
                     continue
                 if stream == STDOUT_STREAM and stdout_open:
-                    stdout_open = _write_all(self.stdout_write, payload)
+                    stdout_open = _write_all(self.stdout_write, payload, self.discard_stdout)
                 elif stream == STDERR_STREAM and not self.stderr.add(payload):
                     self.kill()
         except OSError:
@@ -530,6 +543,7 @@ class _Container:
         import docker
 
         self.killed = True
+        self.discard_stdout.set()
         try:
             self.api.kill(self.container_id)
         except (docker.errors.APIError, OSError):
@@ -539,6 +553,9 @@ class _Container:
         import docker
         import requests
 
+        if wait_seconds is None:
+            # The wall timer stops the job; this only guards against a daemon that hangs.
+            wait_seconds = max(0.0, self.deadline - time.monotonic()) + 30
         try:
             self.api.wait(self.container_id, timeout=wait_seconds)
         except (requests.exceptions.RequestException, docker.errors.APIError):
@@ -661,6 +678,7 @@ class _WarmPool:
         self.lock = threading.Lock()
         self.containers: dict[_Shape, _Container | None] = {}  # None: being created
         self.pid = os.getpid()
+        _pools.add(self)
         atexit.register(self.close)
 
     def _forked(self) -> None:
@@ -682,6 +700,29 @@ class _WarmPool:
             container.release()
             return None
         return container
+
+    def wait_until_ready(self, shape: _Shape, timeout: float) -> bool:
+        """Wait for this shape's warm container to be ready (benchmarks and tests use it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                container = self.containers.get(shape)
+                known = shape in self.containers
+            if not known:
+                return False
+            if container is not None and container.ready.wait(deadline - time.monotonic()):
+                return not container.ended.is_set()
+            time.sleep(0.01)
+        return False
+
+    def waiting_container_ids(self) -> list[str]:
+        """The containers that wait for a job, once none is still being started."""
+        while True:
+            with self.lock:
+                containers = list(self.containers.values())
+            if all(container is not None for container in containers):
+                return [container.container_id for container in containers if container]
+            time.sleep(0.01)
 
     def fill(self, shape: _Shape, limits: Limits) -> None:
         """Start a warm container for this shape in the background, unless one is there."""
@@ -726,6 +767,14 @@ class _WarmPool:
             container.release()
 
 
+_pools: weakref.WeakSet[_WarmPool] = weakref.WeakSet()
+
+
+def waiting_container_ids() -> list[str]:
+    """Every warm container of this process that waits for a job (none is being started)."""
+    return [container for pool in list(_pools) for container in pool.waiting_container_ids()]
+
+
 class _BoundedBuffer:
     """Keeps the first `limit` bytes; `add` says False once more than that came."""
 
@@ -759,14 +808,17 @@ def _receive_exactly(sock: socket.socket, count: int) -> bytes | None:
     return bytes(data)
 
 
-def _write_all(fd: int, data: bytes) -> bool:
-    """Write to the stdout pipe, blocking while it is full; False once the caller closed it."""
+def _write_all(fd: int, data: bytes, discard: threading.Event) -> bool:
+    """Write to the stdout pipe, waiting while it is full; False once the caller closed it or
+    the job is being stopped."""
     view = memoryview(data)
     while view:
         try:
             written = os.write(fd, view)
         except BlockingIOError:
-            time.sleep(0.001)
+            if discard.is_set():
+                return False
+            select.select([], [fd], [], 0.05)
             continue
         except OSError:
             return False
@@ -812,6 +864,20 @@ def _remove_orphans(api: Any) -> None:
         if host != hostname or not pid.isdigit() or _start_time(int(pid)) == started:
             continue
         _remove(api, container["Id"])
+    _remove_stale_groups()
+
+
+def _remove_stale_groups() -> None:
+    """Remove per-job parent cgroups left empty by a worker that died. A group in use holds
+    its container's group (so rmdir fails); a young one may be a job just starting."""
+    root = "/sys/fs/cgroup"
+    paths = glob.glob(f"{root}/*/{CGROUP_PARENT}/*/") + glob.glob(f"{root}/{CGROUP_PARENT}/*/")
+    for path in paths:
+        try:
+            if time.time() - os.stat(path).st_mtime > 60:
+                os.rmdir(path)
+        except OSError:
+            pass
 
 
 def _remove(api: Any, container_id: str) -> None:

@@ -116,8 +116,9 @@ def main() -> None:
     cpu = math.ceil(usage.ru_utime + usage.ru_stime) + int(spec["cpu_seconds"])
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if hard != resource.RLIM_INFINITY:
-        cpu = min(cpu, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))  # the hard limit too: it stays
+        cpu = min(cpu, hard - 1)
+    # SIGXCPU at the limit, SIGKILL a second later; the job cannot raise either.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     os.environ.clear()
     os.environ.update(spec["environment"])
     os.chdir("/tmp")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from content.importer import course_import
-from courseware.models import QuizAttempt
+from courseware.models import Quiz, QuizAttempt
 from tests.courseware.factories import PASSWORD, UserFactory
 from tests.courseware.helpers import right_answers
 
@@ -165,13 +165,17 @@ def test_a_learner_signs_up_and_takes_every_chapter_quiz(browser, live_server, g
 
 def test_answers_save_as_the_learner_goes_and_survive_a_reload(browser, live_server, guide):
     UserFactory(username="autosaver")
+    # Draw the whole bank, so the attempt surely has a numeric and a choice question.
+    quiz = Quiz.objects.get(module__slug="fundamental-concepts")
+    Quiz.objects.filter(pk=quiz.pk).update(questions_per_attempt=quiz.questions.count())
     page = new_page(browser)
     log_in(page, live_server.url, "autosaver")
     page.goto(f"{live_server.url}/courses/gen-ai-guide/modules/fundamental-concepts/quiz/")
     page.click("button:has-text('Start')")
     attempt = QuizAttempt.objects.get(user__username="autosaver")
     answers = right_answers(attempt)
-    key = next(k for k in answers if not attempt.option_order.get(k))
+    numeric = set(quiz.questions.filter(type="numeric").values_list("slug", flat=True))
+    key = next(k for k in answers if k in numeric)
     choice = next(k for k in answers if attempt.option_order.get(k))
     letter = answers[choice][0] if isinstance(answers[choice], list) else answers[choice]
 
@@ -181,7 +185,12 @@ def test_answers_save_as_the_learner_goes_and_survive_a_reload(browser, live_ser
     page.fill(f'input[name="q-{key}"]', "42")
     page.check(f'input[name="q-{choice}"][value="{letter}"]')
     wait_for_autosave(page)
-    assert page.inner_text("#autosave-status") == "All answers saved."
+    # Under load the debounced save can start late: wait for its own "saved" message.
+    page.wait_for_function(
+        "document.getElementById('autosave-status').textContent === 'All answers saved.'"
+        " && document.getElementById('questions').dataset.pending === '0'",
+        timeout=20_000,
+    )
     page.reload()
 
     assert page.input_value(f'input[name="q-{key}"]') == "42"

@@ -1,6 +1,8 @@
 """The two-sandbox grading, once through the Docker backend: the pipeline's line-by-line
 conversation with two long-lived containers gives the same verdicts as with bubblewrap."""
 
+from collections.abc import Iterator
+
 import pytest
 from nbformat import NotebookNode
 
@@ -12,9 +14,12 @@ from tests.docker_support import docker_sandbox
 pytestmark = pytest.mark.docker
 
 
-@pytest.fixture(scope="module")
-def docker() -> DockerSandbox:
-    return docker_sandbox()
+@pytest.fixture(scope="module", params=["cold", "warm"])
+def docker(request: pytest.FixtureRequest) -> Iterator[DockerSandbox]:
+    """Fresh containers, and pre-warmed ones (each job waits for one to be ready)."""
+    sandbox = docker_sandbox(warm=request.param == "warm")
+    yield sandbox
+    sandbox.warm_pool.close()
 
 
 def _grade(docker: DockerSandbox, source: NotebookNode, code: str) -> GradingOutcome:

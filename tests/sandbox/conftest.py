@@ -1,5 +1,8 @@
 """Fixtures for the sandbox tests: the real bubblewrap backend with the real sandbox Python, the
-real Docker backend with the real sandbox image, and `sandbox`, each of them in turn."""
+real Docker backend with the real sandbox image (cold, and warm: each job in a pre-warmed
+container), and `sandbox`, each of them in turn."""
+
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -17,10 +20,23 @@ def bwrap() -> BwrapSandbox:
 
 @pytest.fixture(scope="session")
 def docker() -> DockerSandbox:
-    return docker_sandbox()
+    return docker_sandbox(warm=False)
 
 
-@pytest.fixture(params=["bwrap", pytest.param("docker", marks=pytest.mark.docker)])
+@pytest.fixture(scope="session")
+def docker_warm() -> Iterator[DockerSandbox]:
+    sandbox = docker_sandbox(warm=True)
+    yield sandbox
+    sandbox.warm_pool.close()
+
+
+@pytest.fixture(
+    params=[
+        "bwrap",
+        pytest.param("docker", marks=pytest.mark.docker),
+        pytest.param("docker_warm", marks=pytest.mark.docker),
+    ]
+)
 def sandbox(request: pytest.FixtureRequest) -> Sandbox:
-    """Every backend in turn: the conformance suite must hold for each."""
+    """Every backend and path in turn: the conformance suite must hold for each."""
     return request.getfixturevalue(request.param)

@@ -51,7 +51,7 @@ def test_limits() -> None:
     assert host["pids_limit"] == 16
     assert host["nano_cpus"] == 1_500_000_000
     ulimits = {ulimit["Name"]: (ulimit["Soft"], ulimit["Hard"]) for ulimit in host["ulimits"]}
-    assert ulimits == {"cpu": (8, 8), "core": (0, 0)}
+    assert ulimits == {"cpu": (8, 9), "core": (0, 0)}
 
 
 def test_command_and_a_clean_environment() -> None:
