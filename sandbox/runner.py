@@ -30,6 +30,12 @@ class RunningJob(ABC):
     def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
         """Wait for the job to end (or kill it), release everything it held, report."""
 
+    def close_stdin(self) -> None:
+        """End the job's input. Backends make this idempotent and skip stdin in finish() once
+        it ran: closing a descriptor number twice can close a file another thread has just
+        opened under that number (a Docker connection, another job's pipe)."""
+        _close_quietly(self.stdin_fd)
+
 
 class Sandbox(ABC):
     name: str
@@ -66,11 +72,12 @@ def collect_output(
     os.set_blocking(running.stdout_fd, False)
     selector.register(running.stdout_fd, selectors.EVENT_READ)
     pending = memoryview(stdin)
+    stdin_fd = running.stdin_fd
     if pending:
-        os.set_blocking(running.stdin_fd, False)
-        selector.register(running.stdin_fd, selectors.EVENT_WRITE)
+        os.set_blocking(stdin_fd, False)
+        selector.register(stdin_fd, selectors.EVENT_WRITE)
     else:
-        _close_quietly(running.stdin_fd)
+        running.close_stdin()
     started = time.monotonic()
     try:
         while selector.get_map():
@@ -81,7 +88,7 @@ def collect_output(
             if not events:
                 break
             for key, _ in events:
-                if key.fd == running.stdin_fd:
+                if key.fd == stdin_fd:
                     try:
                         written = os.write(key.fd, pending[:65536])
                     except (BrokenPipeError, BlockingIOError):
@@ -89,7 +96,7 @@ def collect_output(
                     pending = pending[written:]
                     if not pending:
                         selector.unregister(key.fd)
-                        _close_quietly(key.fd)
+                        running.close_stdin()
                     continue
                 try:
                     data = os.read(key.fd, 65536)

@@ -310,6 +310,14 @@ class BwrapRunningJob(RunningJob):
         assert self.process.stdin is not None
         return self.process.stdin.fileno()
 
+    def close_stdin(self) -> None:
+        # The file object closes its descriptor once, however often it is asked.
+        if self.process.stdin is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+
     @property
     def stdout_fd(self) -> int:
         assert self.process.stdout is not None

@@ -585,13 +585,17 @@ class _Container:
                 break
         return state
 
+    def close_caller_end(self, fd: int) -> None:
+        """Close the caller's end of a pipe once, unless the caller closed it already."""
+        identity = self.identities.pop(fd, None)
+        if identity is not None and _identity(fd) == identity:
+            os.close(fd)
+
     def close_caller_ends(self) -> None:
         """Unblock the pump (end of its input) and the reader (a caller that stopped reading
-        stdout), unless the caller closed these descriptors already."""
-        for fd, identity in self.identities.items():
-            if _identity(fd) == identity:
-                os.close(fd)
-        self.identities = {}
+        stdout)."""
+        for fd in list(self.identities):
+            self.close_caller_end(fd)
 
     def release(self) -> None:
         """Remove the container and everything of it, whatever state it is in."""
@@ -604,6 +608,8 @@ class _Container:
             pass
         self._attached = None
         self.close_caller_ends()
+        if not self.pump.is_alive() and self.pump.ident is None:
+            os.close(self.stdin_read)  # the job never began: no pump to close it
         _remove_groups(self.cgroups, self.group_name)
         shutil.rmtree(self.job_dir, ignore_errors=True)
         if self.gpu_lock is not None:
@@ -625,6 +631,9 @@ class DockerRunningJob(RunningJob):
     @property
     def stdout_fd(self) -> int:
         return self.container.stdout_read
+
+    def close_stdin(self) -> None:
+        self.container.close_caller_end(self.container.stdin_write)
 
     def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
         if self._finished:

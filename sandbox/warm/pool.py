@@ -200,6 +200,7 @@ class WarmRunningJob(RunningJob):
         self.group = group
         self.control = control
         self._stdin = stdin_fd
+        self._stdin_open = True
         self._stdout = stdout_fd
         self.started = time.monotonic()
         self.timed_out = False
@@ -217,6 +218,14 @@ class WarmRunningJob(RunningJob):
     @property
     def stdout_fd(self) -> int:
         return self._stdout
+
+    def close_stdin(self) -> None:
+        if self._stdin_open:
+            self._stdin_open = False
+            try:
+                os.close(self._stdin)
+            except OSError:
+                pass
 
     def _time_out(self) -> None:
         self.timed_out = True
@@ -251,11 +260,11 @@ class WarmRunningJob(RunningJob):
         self.timer.cancel()
         self.group.kill_all()
         self.stderr_reader.join(timeout=5)
-        for fd in (self._stdin, self._stdout):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self.close_stdin()
+        try:
+            os.close(self._stdout)
+        except OSError:
+            pass
         self.control.close()
         out_of_memory = self.group.out_of_memory()
         peak = self.group.peak_memory_bytes()
