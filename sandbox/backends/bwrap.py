@@ -46,14 +46,19 @@ def _real_directory(path: str) -> str:
     return os.path.realpath(path)
 
 
-def python_roots(python: str) -> list[str]:
-    """The directories a Python environment needs: the venv and the interpreter it points to."""
+SANDBOX_VENV = "/opt/academy-venv"
+
+
+def python_roots(python: str) -> list[tuple[str, str]]:
+    """The directories a Python environment needs, as (host path, sandbox path): the venv, at a
+    fixed path (the checkout may live under /tmp, which the sandbox replaces), and the
+    interpreter its symlinks point to, at its own path."""
     venv = Path(python).parent.parent
-    roots = [str(venv)]
+    roots = [(str(venv), SANDBOX_VENV)]
     real_python = Path(os.path.realpath(python))
     interpreter_prefix = real_python.parent.parent
     if not str(interpreter_prefix).startswith("/usr"):
-        roots.append(str(interpreter_prefix))
+        roots.append((str(interpreter_prefix), str(interpreter_prefix)))
     return roots
 
 
@@ -110,9 +115,9 @@ class BwrapSandbox(Sandbox):
             elif os.path.isdir(f"/{link}"):
                 args += ["--ro-bind", f"/{link}", f"/{link}"]
         created: set[str] = {"/", "/usr", "/tmp", "/job", "/proc", "/dev"}
-        for root in self.roots:
-            args += _ancestors(root, created)
-            args += ["--ro-bind", root, root]
+        for source, target in self.roots:
+            args += _ancestors(target, created)
+            args += ["--ro-bind", source, target]
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", str(limits.tmp_mb * 1024 * 1024), "--perms", "1777", "--tmpfs", "/tmp"]
         args += ["--ro-bind", job_dir, "/job"]
@@ -132,7 +137,7 @@ class BwrapSandbox(Sandbox):
             args += ["--"]
         command = list(job.command)
         if command and command[0] == "python":
-            command[0] = self.python
+            command[0] = f"{SANDBOX_VENV}/bin/{Path(self.python).name}"
         return args + command
 
     def environment(self, job: Job, gpu_index: int | None) -> dict[str, str]:

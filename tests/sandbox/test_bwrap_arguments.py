@@ -27,7 +27,7 @@ def test_namespaces_uid_and_environment(bwrap: BwrapSandbox) -> None:
     assert argv[tmpfs + 1] == "/tmp" and argv[tmpfs - 3] == str(32 * 1024 * 1024)
     ro_job = argv.index("/tmp/job-dir")
     assert argv[ro_job - 1] == "--ro-bind" and argv[ro_job + 1] == "/job"
-    assert argv[-3:] == [bwrap.python, "-c", "pass"]
+    assert argv[-3:] == ["/opt/academy-venv/bin/python", "-c", "pass"]
     setenv = {argv[i + 1]: argv[i + 2] for i, value in enumerate(argv) if value == "--setenv"}
     assert setenv["CUDA_VISIBLE_DEVICES"] == ""
     assert "SECRET_KEY" not in setenv and "DATABASE_URL" not in setenv
@@ -38,7 +38,8 @@ def test_no_host_directories_beyond_the_runtime(bwrap: BwrapSandbox) -> None:
     sources = [argv[i + 1] for i, value in enumerate(argv) if value in ("--ro-bind", "--bind")]
     assert "/" not in sources and "/etc" not in sources and "/work" not in sources
     assert all(
-        source == "/usr" or source in bwrap.roots or source == "/tmp/job-dir" for source in sources
+        source == "/usr" or source in dict(bwrap.roots) or source == "/tmp/job-dir"
+        for source in sources
     )
 
 
