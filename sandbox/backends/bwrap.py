@@ -15,8 +15,6 @@ SANDBOX_ALLOW_UNENFORCED_LIMITS.
 
 from __future__ import annotations
 
-import fcntl
-import glob
 import logging
 import math
 import os
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from sandbox.cgroups import CgroupManager, JobGroup
+from sandbox.gpus import acquire_gpu
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
 from sandbox.runner import BoundedReader, RunningJob, Sandbox, popen_without_environment
 from sandbox.warm.pool import WarmPool
@@ -39,7 +38,6 @@ logger = logging.getLogger(__name__)
 SANDBOX_UID = 65534
 SANDBOX_GID = 65534
 BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
-GPU_LOCK_DIR = Path(tempfile.gettempdir())
 
 
 def _real_directory(path: str) -> str:
@@ -259,27 +257,6 @@ def gpu_device_files(index: int) -> list[str]:
         "/dev/nvidia-modeset",
     ]
     return [f"/dev/nvidia{index}"] + [path for path in shared if os.path.exists(path)]
-
-
-def acquire_gpu(count: int, wait_seconds: float) -> tuple[int, IO[str]]:
-    """Take an exclusive lock on one GPU: one GPU job per device at a time."""
-    if count <= 0:
-        raise SandboxError("This job needs a GPU and this worker has none (SANDBOX_GPUS=0).")
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        for index in range(count):
-            if not glob.glob(f"/dev/nvidia{index}"):
-                continue
-            handle = open(GPU_LOCK_DIR / f"academy-gpu-{index}.lock", "w")  # noqa: SIM115
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                continue
-            return index, handle
-        if time.monotonic() > deadline:
-            raise SandboxError("No GPU became free in time.")
-        time.sleep(0.05)
 
 
 class BwrapRunningJob(RunningJob):
