@@ -64,7 +64,7 @@ typecheck: $(VENV)/.installed
 
 test: setup test-packages services docker-daemon sandbox-image lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CONN_MAX_AGE=0 \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -47,15 +47,15 @@ def test_submit_from_the_page_and_see_the_score(worker, exercise) -> None:
 
 
 HOSTILE = {
-    "infinite loop": ("while True:\n    pass\n", "time limit"),
-    "4 GB allocation": ("x = bytearray(4 * 1024 ** 3)\n", "memory"),
+    "infinite loop": ("while True:\n    pass\n", ("time limit",)),
+    "4 GB allocation": ("x = bytearray(4 * 1024 ** 3)\n", ("memory",)),
     "socket": (
         "import socket\nsocket.create_connection(('127.0.0.1', 5432), timeout=2)\n",
-        "ConnectionRefusedError",
+        ("ConnectionRefusedError",),
     ),
     "secrets": (
         "print(open('/proc/1/environ').read())\nprint(open('/work/main/config/settings.py').read())\n",
-        "PermissionError",
+        ("PermissionError", "FileNotFoundError"),  # the warm path has no /proc/1 at all
     ),
 }
 
@@ -67,7 +67,7 @@ def test_hostile_code_is_graded_zero_and_the_worker_goes_on(worker, exercise) ->
         run = wait_for_run(submission.pk)
         assert run.status == GradingRun.Status.GRADED and run.points == 0.0, name
         reason = run.status_message + str(run.feedback.get("learner_errors"))
-        assert HOSTILE[name][1] in reason, (name, reason)
+        assert any(expected in reason for expected in HOSTILE[name][1]), (name, reason)
         assert "SECRET_KEY" not in str(run.feedback) and "DATABASE_URL" not in str(run.feedback)
     assert wait_for_run(_submit(client, RIGHT).pk).points == 5.0
 
