@@ -86,47 +86,50 @@ def main() -> None:
         "numpy_softmax": exercise("bench-softmax", softmax_notebook()),
         "torch_scores": exercise("bench-torch", torch_source()),
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            "grading,default",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        time.sleep(8)  # the worker starts and warms its sandbox
-        for name, item in exercises.items():
-            answers = reference_answers(notebook_from_json(item.source_notebook))
-            samples = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                submission = submission_create(user=user, exercise=item, code=answers)
-                while True:
-                    run = GradingRun.objects.filter(submission=submission).first()
-                    if run is not None and run.is_finished:
-                        break
-                    time.sleep(0.01)
-                samples.append((time.perf_counter() - started) * 1000)
-                assert run.points == run.max_points, run.feedback
-            print(f"submit_to_result_{name}_p50 {statistics.median(samples):.0f} ms")
-            print(f"submit_to_result_{name}_p95 {percentile(samples, 0.95):.0f} ms")
-    finally:
-        os.killpg(worker.pid, 15)
-        worker.wait()
+    # The warm sandbox path, then the cold one (a fresh interpreter per job) as the baseline.
+    for mode, runs in (("warm", args.runs), ("cold", max(5, args.runs // 5))):
+        environment = dict(os.environ, SANDBOX_WARM="true" if mode == "warm" else "false")
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "grading,default",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            time.sleep(8)  # the worker starts and warms its sandbox
+            for name, item in exercises.items():
+                answers = reference_answers(notebook_from_json(item.source_notebook))
+                samples = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    submission = submission_create(user=user, exercise=item, code=answers)
+                    while True:
+                        run = GradingRun.objects.filter(submission=submission).first()
+                        if run is not None and run.is_finished:
+                            break
+                        time.sleep(0.01)
+                    samples.append((time.perf_counter() - started) * 1000)
+                    assert run.points == run.max_points, run.feedback
+                print(f"submit_to_result_{name}_{mode}_p50 {statistics.median(samples):.0f} ms")
+                print(f"submit_to_result_{name}_{mode}_p95 {percentile(samples, 0.95):.0f} ms")
+        finally:
+            os.killpg(worker.pid, 15)
+            worker.wait()
 
 
 if __name__ == "__main__":
