@@ -11,12 +11,34 @@ import time
 from abc import ABC, abstractmethod
 from typing import Any
 
-from sandbox.jobs import Job, JobResult, SandboxError
+from sandbox.jobs import Job, JobResult, Limits, SandboxError
 
 
 class RunningJob(ABC):
     """A job that has started. Its stdin and stdout are pipes the caller may talk over; stderr
     is collected in the background up to the output limit."""
+
+    timed_out: bool = False
+
+    def watch(self, *, stderr_fd: int, limits: Limits) -> None:
+        """Start what every local job needs: a bounded stderr reader that stops the job past the
+        output limit, and a wall-clock timer that stops it when time is up."""
+        self.started = time.monotonic()
+        self.timed_out = False
+        self._finished = False
+        self.stderr_reader = BoundedReader(stderr_fd, limits.output_bytes, self._kill)
+        self.stderr_reader.start()
+        self.timer = threading.Timer(limits.wall_seconds, self._time_out)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _time_out(self) -> None:
+        self.timed_out = True
+        self._kill()
+
+    def _kill(self) -> None:
+        """Stop every process of the job (backends that use watch() provide it)."""
+        raise NotImplementedError
 
     @property
     @abstractmethod

@@ -22,7 +22,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -30,7 +29,7 @@ from typing import IO
 from sandbox.cgroups import CgroupManager, JobGroup
 from sandbox.gpus import acquire_gpu
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
-from sandbox.runner import BoundedReader, RunningJob, Sandbox, popen_without_environment
+from sandbox.runner import RunningJob, Sandbox, popen_without_environment
 from sandbox.warm.pool import WarmPool
 
 logger = logging.getLogger(__name__)
@@ -273,19 +272,11 @@ class BwrapRunningJob(RunningJob):
         self.job = job
         self.job_dir = job_dir
         self.gpu_lock = gpu_lock
-        self.started = time.monotonic()
-        self.timed_out = False
-        self._finished = False
         assert process.stderr is not None and process.stdin is not None
         assert process.stdout is not None
-        self.stderr_reader = BoundedReader(
-            os.dup(process.stderr.fileno()), job.limits.output_bytes, self._kill
-        )
+        stderr_fd = os.dup(process.stderr.fileno())
         process.stderr.close()
-        self.stderr_reader.start()
-        self.timer = threading.Timer(job.limits.wall_seconds, self._time_out)
-        self.timer.daemon = True
-        self.timer.start()
+        self.watch(stderr_fd=stderr_fd, limits=job.limits)
 
     @property
     def stdin_fd(self) -> int:
@@ -304,10 +295,6 @@ class BwrapRunningJob(RunningJob):
     def stdout_fd(self) -> int:
         assert self.process.stdout is not None
         return self.process.stdout.fileno()
-
-    def _time_out(self) -> None:
-        self.timed_out = True
-        self._kill()
 
     def _kill(self) -> None:
         try:

@@ -23,7 +23,7 @@ from typing import Any
 
 from sandbox.cgroups import CgroupManager, JobGroup
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
-from sandbox.runner import BoundedReader, RunningJob
+from sandbox.runner import RunningJob
 
 logger = logging.getLogger(__name__)
 
@@ -202,14 +202,7 @@ class WarmRunningJob(RunningJob):
         self._stdin = stdin_fd
         self._stdin_open = True
         self._stdout = stdout_fd
-        self.started = time.monotonic()
-        self.timed_out = False
-        self._finished = False
-        self.stderr_reader = BoundedReader(stderr_fd, job.limits.output_bytes, self._kill)
-        self.stderr_reader.start()
-        self.timer = threading.Timer(job.limits.wall_seconds, self._time_out)
-        self.timer.daemon = True
-        self.timer.start()
+        self.watch(stderr_fd=stderr_fd, limits=job.limits)
 
     @property
     def stdin_fd(self) -> int:
@@ -226,10 +219,6 @@ class WarmRunningJob(RunningJob):
                 os.close(self._stdin)
             except OSError:
                 pass
-
-    def _time_out(self) -> None:
-        self.timed_out = True
-        self._kill()
 
     def _kill(self) -> None:
         self.group.kill_all()
