@@ -157,6 +157,9 @@ def test_answers_save_as_the_learner_goes_and_survive_a_reload(browser, live_ser
     log_in(page, live_server.url, "autosaver")
     page.goto(f"{live_server.url}/courses/gen-ai-guide/modules/fundamental-concepts/quiz/")
     page.click("button:has-text('Start')")
+    # The autosave script must be listening before we type: wait for the attempt page to load.
+    page.wait_for_selector("#questions")
+    page.wait_for_load_state("load")
     attempt = QuizAttempt.objects.get(user__username="autosaver")
     answers = right_answers(attempt)
     numeric = set(quiz.questions.filter(type="numeric").values_list("slug", flat=True))
