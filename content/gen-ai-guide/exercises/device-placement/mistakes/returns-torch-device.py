@@ -8,4 +8,4 @@ def run_on_device(weight, bias, x):
     b = bias.to(device)
     xd = x.to(device)
     y = xd @ w.T + b
-    return y.cpu(), y.device.type
+    return y.cpu()
