@@ -1,6 +1,7 @@
 """Admin views over exercises, submissions and gradings (read-mostly)."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from grading.models import Exercise, GradingRun, Submission
 
@@ -19,11 +20,15 @@ class GradingRunInline(admin.TabularInline):
         "number",
         "reason",
         "status",
+        "seed",
         "points",
         "max_points",
         "queued_at",
         "finished_at",
+        "requeues",
+        "deliveries",
         "status_message",
+        "failure_detail",
     ]
     fields = list(readonly_fields)
 
@@ -33,3 +38,15 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["pk", "exercise", "user", "kind", "created_at"]
     readonly_fields = ["exercise", "user", "kind", "payload", "answers", "edited_locked_cells"]
     inlines = [GradingRunInline]
+
+
+@admin.register(GradingRun)
+class GradingRunAdmin(admin.ModelAdmin):
+    """Every run, failed ones first to find: status, seed and the reason a run failed."""
+
+    list_display = ["pk", "submission", "number", "status", "seed", "queue", "queued_at"]
+    list_filter = ["status", "queue"]
+    readonly_fields = [field.name for field in GradingRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

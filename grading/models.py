@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -72,10 +73,20 @@ class Submission(models.Model):
         return f"Submission {self.pk} to {self.exercise_id} by {self.user_id}"
 
 
+SEED_LIMIT = 2**31
+
+
+def new_seed() -> int:
+    """A grading's seed: drawn by the server, stored on the run, never shown to the learner."""
+    return secrets.randbelow(SEED_LIMIT)
+
+
 class GradingRun(models.Model):
     """One grading of one submission. Regrades add rows; nothing is overwritten."""
 
     class Status(models.TextChoices):
+        # Not yet sent to the broker: the learner already has their share of gradings in it.
+        WAITING = "waiting", "Waiting for your earlier submissions"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         GRADED = "graded", "Graded"
@@ -85,11 +96,18 @@ class GradingRun(models.Model):
     number = models.PositiveIntegerField(default=1)
     reason = models.CharField(max_length=40, default="submitted")  # submitted | regrade | requeue
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    status_message = models.TextField(blank=True)
+    status_message = models.TextField(blank=True)  # shown to the learner
+    # Why a run failed, in the grader's words: for instructors only (it may quote a test).
+    failure_detail = models.TextField(blank=True)
     queue = models.CharField(max_length=40, default="grading")
     claim_token = models.UUIDField(default=uuid.uuid4)
     claimed_at = models.DateTimeField(null=True, blank=True)
     deliveries = models.PositiveIntegerField(default=0)
+    # Times the watchdog sent the run to the broker again (lost task or vanished worker).
+    requeues = models.PositiveIntegerField(default=0)
+    # A PositiveIntegerField is a non-negative 32-bit integer in the database: below 2**31.
+    seed = models.PositiveIntegerField(default=new_seed)
+    # When the run last entered the broker's queue (for a waiting run: when it was created).
     queued_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     points = models.FloatField(null=True, blank=True)
@@ -102,7 +120,11 @@ class GradingRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "number"], name="run_unique_number"),
         ]
-        indexes = [models.Index(fields=["status", "claimed_at"])]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"]),
+            # The learner's place in line: queued runs of one queue, oldest first.
+            models.Index(fields=["status", "queue", "queued_at"], name="run_queue_place"),
+        ]
 
     def __str__(self) -> str:
         return f"Grading {self.number} of submission {self.submission_id}: {self.status}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from grading.models import Exercise, GradingRun, HintReveal, Submission
 
@@ -37,3 +39,65 @@ def hints_revealed(*, user: Any, exercise: Exercise) -> list[str]:
     reveal = HintReveal.objects.filter(user=user, exercise=exercise).first()
     count = reveal.revealed if reveal else 0
     return list(exercise.hints[:count])
+
+
+@dataclass(frozen=True)
+class RunPlace:
+    """Where a run that has not started stands in line, as the learner is told.
+
+    queued: `ahead` gradings (anyone's) entered the same broker queue before it.
+    waiting: `ahead` of the same learner's runs go before it (theirs in the broker, then their
+    older waiting ones); it enters the broker when one of theirs ends.
+    """
+
+    status: str
+    ahead: int
+
+    @property
+    def position(self) -> int:
+        return self.ahead + 1
+
+    @property
+    def text(self) -> str:
+        if self.status == GradingRun.Status.QUEUED:
+            gradings = "grading" if self.ahead == 1 else "gradings"
+            return f"Queued: position {self.position} in line ({self.ahead} {gradings} ahead)."
+        share = settings.GRADING_ACTIVE_PER_LEARNER
+        submissions = "submission" if self.ahead == 1 else "submissions"
+        return (
+            f"Waiting: {self.ahead} of your {submissions} ahead. At most {share} of your "
+            "submissions are graded at a time, so everyone's work is graded promptly."
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "ahead": self.ahead,
+            "position": self.position,
+            "text": self.text,
+        }
+
+
+def _before(run: GradingRun) -> Q:
+    """Runs that joined their line before `run` (ties broken by primary key)."""
+    return Q(queued_at__lt=run.queued_at) | Q(queued_at=run.queued_at, pk__lt=run.pk)
+
+
+def run_place(run: GradingRun) -> RunPlace | None:
+    """The place in line of a queued or waiting run; None once it runs or has ended."""
+    if run.status == GradingRun.Status.QUEUED:
+        ahead = (
+            GradingRun.objects.filter(status=GradingRun.Status.QUEUED, queue=run.queue)
+            .filter(_before(run))
+            .count()
+        )
+        return RunPlace(status=run.status, ahead=ahead)
+    if run.status == GradingRun.Status.WAITING:
+        learner = Submission.objects.filter(pk=run.submission_id).values_list("user_id")
+        mine = GradingRun.objects.filter(submission__user_id__in=learner)
+        ahead = mine.filter(
+            Q(status__in=[GradingRun.Status.QUEUED, GradingRun.Status.RUNNING])
+            | (Q(status=GradingRun.Status.WAITING) & _before(run))
+        ).count()
+        return RunPlace(status=run.status, ahead=ahead)
+    return None

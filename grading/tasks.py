@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from celery import shared_task
@@ -10,27 +11,44 @@ from django.conf import settings
 from grading.pipeline import GradingInfrastructureError
 from sandbox import SandboxError
 
+RETRY_BACKOFF_SECONDS = 2
+RETRY_BACKOFF_MAX_SECONDS = 60
+
+
+def retry_countdown(retries: int) -> float:
+    """Exponential backoff with full jitter, capped (Celery's retry_backoff, written out here
+    because the task decides itself what happens when the retries are spent)."""
+    ceiling = min(RETRY_BACKOFF_MAX_SECONDS, RETRY_BACKOFF_SECONDS * 2**retries)
+    return random.uniform(0, ceiling)
+
 
 @shared_task(
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(GradingInfrastructureError,),
-    retry_backoff=2,
-    retry_backoff_max=60,
     max_retries=5,
     soft_time_limit=600,
     time_limit=660,
 )
 def grade_run(self: Any, run_pk: int) -> str:
-    from grading.services import grading_run_execute, grading_run_fail
+    """Grade one run. Infrastructure errors are retried; once the retries are spent the run
+    fails with a plain message (it never stays queued for ever)."""
+    from grading.services import grading_run_execute, grading_run_give_up
 
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     try:
         return grading_run_execute(run_pk=run_pk, redelivered=redelivered)
     except SandboxError as error:
-        grading_run_fail(run_pk=run_pk, message=f"The grader is misconfigured: {error}")
+        grading_run_give_up(run_pk=run_pk, detail=f"The grader is misconfigured: {error}")
         return "failed"
+    except GradingInfrastructureError as error:
+        if self.request.retries >= self.max_retries:
+            grading_run_give_up(
+                run_pk=run_pk,
+                detail=f"Gave up after {self.request.retries + 1} tries: {error}",
+            )
+            return "failed"
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from None
 
 
 @shared_task(acks_late=True)

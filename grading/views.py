@@ -94,6 +94,7 @@ def submission_detail(request: HttpRequest, course_slug: str, slug: str, pk: int
             "run": latest,
             "history": runs[1:],
             "pending": latest is not None and not latest.is_finished,
+            "place": selectors.run_place(latest) if latest is not None else None,
         },
     )
 
@@ -121,8 +122,10 @@ def release_download(request: HttpRequest, course_slug: str, slug: str) -> HttpR
 def submission_regrade(request: HttpRequest, course_slug: str, slug: str, pk: int) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
     submission = get_object_or_404(Submission, pk=pk, exercise=exercise)
-    services.submission_regrade(submission=submission)
-    messages.success(request, "Regrade queued; earlier results stay in the history.")
+    fresh_seed = request.POST.get("fresh_seed") == "on"
+    services.submission_regrade(submission=submission, fresh_seed=fresh_seed)
+    seed = "a fresh seed" if fresh_seed else "the same seed"
+    messages.success(request, f"Regrade queued with {seed}; earlier results stay in the history.")
     return redirect("grading:submission", course_slug=course_slug, slug=slug, pk=pk)
 
 
@@ -130,7 +133,9 @@ def submission_regrade(request: HttpRequest, course_slug: str, slug: str, pk: in
 @require_POST
 def exercise_regrade(request: HttpRequest, course_slug: str, slug: str) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
-    count = services.exercise_regrade_all(exercise=exercise)
+    count = services.exercise_regrade_all(
+        exercise=exercise, fresh_seed=request.POST.get("fresh_seed") == "on"
+    )
     messages.success(request, f"{count} submissions queued for regrading.")
     return redirect("grading:instructor_submissions", course_slug=course_slug, slug=slug)
 

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from grading.models import Exercise, GradingRun, Submission
+from grading.selectors import run_place
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
@@ -30,6 +31,8 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
 
 class RunSerializer(serializers.ModelSerializer):
+    """A run as its learner sees it: never its seed or the instructors' failure detail."""
+
     class Meta:
         model = GradingRun
         fields = [
@@ -45,9 +48,18 @@ class RunSerializer(serializers.ModelSerializer):
         ]
 
 
+class StaffRunSerializer(serializers.ModelSerializer):
+    """A run as instructors see it."""
+
+    class Meta:
+        model = GradingRun
+        fields = [*RunSerializer.Meta.fields, "seed", "failure_detail", "requeues", "deliveries"]
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     runs = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
+    place = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
@@ -59,6 +71,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "edited_locked_cells",
             "created_at",
             "status",
+            "place",
             "runs",
         ]
 
@@ -69,6 +82,16 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_status(self, submission: Submission) -> str:
         runs = sorted(submission.runs.all(), key=lambda run: run.number)
         return runs[-1].status if runs else "queued"
+
+    def get_place(self, submission: Submission) -> dict[str, Any] | None:
+        """The latest run's place in line while it waits (see selectors.RunPlace)."""
+        runs = sorted(submission.runs.all(), key=lambda run: run.number)
+        place = run_place(runs[-1]) if runs else None
+        return place.as_json() if place is not None else None
+
+
+class RegradeSerializer(serializers.Serializer):
+    fresh_seed = serializers.BooleanField(default=False)
 
 
 class SubmissionCreateSerializer(serializers.Serializer):

@@ -12,4 +12,9 @@ urlpatterns = [
         name="api-submission-create",
     ),
     path("submissions/<int:pk>/", views.SubmissionDetail.as_view(), name="api-submission"),
+    path(
+        "submissions/<int:pk>/regrade/",
+        views.SubmissionRegrade.as_view(),
+        name="api-submission-regrade",
+    ),
 ]

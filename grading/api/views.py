@@ -1,8 +1,9 @@
-"""Grading API: read an exercise, submit code, poll a submission."""
+"""Grading API: read an exercise, submit code, poll a submission, regrade (instructors)."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +11,8 @@ from rest_framework.views import APIView
 from grading import services
 from grading.api.serializers import (
     ExerciseSerializer,
+    RegradeSerializer,
+    StaffRunSerializer,
     SubmissionCreateSerializer,
     SubmissionSerializer,
 )
@@ -39,3 +42,18 @@ class SubmissionDetail(APIView):
         if submission.user_id != request.user.pk and not request.user.is_staff:
             return Response({"detail": "Not found."}, status=404)
         return Response(SubmissionSerializer(submission).data)
+
+
+class SubmissionRegrade(APIView):
+    """Instructors: grade a submission again, with the last seed or (fresh_seed) a new one."""
+
+    permission_classes = [IsAdminUser]
+
+    def post(self, request: Request, pk: int) -> Response:
+        submission = get_object_or_404(Submission, pk=pk)
+        serializer = RegradeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = services.submission_regrade(
+            submission=submission, fresh_seed=serializer.validated_data["fresh_seed"]
+        )
+        return Response(StaffRunSerializer(run).data, status=202)

@@ -1,7 +1,11 @@
-"""`manage.py grade SUBMISSION (--exercise SLUG | --source NOTEBOOK) [--json]`
+"""`manage.py grade SUBMISSION (--exercise SLUG | --source NOTEBOOK) [--json] [--show-hidden]`
 
-Grades a .py file of answer code or a filled-in .ipynb through the same sandboxes and verdict
-path as the web, synchronously. Authors use it to check an exercise before learners see it.
+Grades a .py file of answer code or a filled-in .ipynb through the same sandboxes, limits and
+verdict path as the worker, synchronously, and prints what the learner would see: each test's
+points, visible tests' output and tracebacks, hidden tests by name (and hint) only, the learner's
+output and errors, and the message. `--show-hidden` adds what the hidden tests that failed
+printed and raised, for the author's eyes. Authors use it to check an exercise before learners
+see it; `--seed` replays the hidden inputs of a given grading.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from grading.models import SEED_LIMIT, Exercise, new_seed
 from grading.notebooks import (
     NotebookError,
     answers_from_notebook,
@@ -21,7 +27,17 @@ from grading.notebooks import (
     read_notebook,
     release_notebook,
 )
-from grading.pipeline import GradingLimits, grade_notebook
+from grading.pipeline import GradingInfrastructureError, GradingOutcome
+from grading.services import feedback_for, grade_submission_answers, grading_limits_for
+
+INDENT = "      "
+
+
+def _seed(text: str) -> int:
+    seed = int(text)
+    if not 0 <= seed < SEED_LIMIT:
+        raise ValueError("out of range")
+    return seed
 
 
 class Command(BaseCommand):
@@ -34,32 +50,99 @@ class Command(BaseCommand):
         where.add_argument("--source", type=Path, help="an nbgrader source notebook")
         parser.add_argument("--course", default=None, help="course slug, if slugs repeat")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
-        parser.add_argument("--wall-seconds", type=int, default=None)
+        parser.add_argument(
+            "--show-hidden",
+            action="store_true",
+            help="also print the output and traceback of failed hidden tests (never shown to "
+            "learners)",
+        )
+        parser.add_argument(
+            "--seed", type=_seed, default=None, help=f"the grading's seed (0 to {SEED_LIMIT - 1})"
+        )
+        parser.add_argument("--wall-seconds", type=int, default=None, help="override the limit")
+        parser.add_argument("--memory-mb", type=int, default=None, help="override the limit")
+        parser.add_argument(
+            "--device",
+            choices=[choice.value for choice in Exercise.Device],
+            default=None,
+            help="with --source: the exercise's device (default cpu)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from sandbox import get_sandbox
 
-        limits = GradingLimits()
+        exercise = self._exercise(options)
+        source = notebook_from_json(exercise.source_notebook)
+        answers = self._answers(options["submission"], source)
+        if exercise.device == Exercise.Device.REQUIRE_GPU and settings.SANDBOX_GPUS <= 0:
+            self.stderr.write(
+                "This exercise requires a GPU and this machine offers none (SANDBOX_GPUS=0): "
+                "grading it on the CPU."
+            )
+        seed = options["seed"] if options["seed"] is not None else new_seed()
+        limits, profile = grading_limits_for(exercise=exercise)
+        sandbox = get_sandbox()
+        try:
+            outcome = grade_submission_answers(
+                exercise=exercise, answers=answers, seed=seed, sandbox=sandbox
+            )
+        except GradingInfrastructureError as error:
+            raise CommandError(f"The grader could not reach a verdict: {error}") from None
+        finally:
+            # The sandbox's warm parent (its cgroup, its job directory) ends with the command.
+            sandbox.close()
+        result: dict[str, Any] = {
+            "exercise": exercise.slug,
+            "seed": seed,
+            "profile": profile,
+            "limits": {
+                "wall_seconds": limits.wall_seconds,
+                "memory_mb": limits.memory_mb,
+                "gpus": limits.gpus,
+            },
+            **self._learner_view(exercise, outcome, show_hidden=options["show_hidden"]),
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2))
+        else:
+            self.stdout.write("\n".join(_text(result)))
+
+    def _exercise(self, options: dict[str, Any]) -> Exercise:
+        """The imported exercise, or an unsaved one around a source notebook, so both are
+        graded by the worker's own code."""
         if options["source"] is not None:
             try:
                 source = read_notebook(options["source"].read_bytes())
             except (OSError, NotebookError) as error:
                 raise CommandError(f"{options['source']}: {error}") from None
             source.metadata.setdefault("kernelspec", {"name": "python3", "language": "python"})
+            exercise = Exercise(
+                slug=options["source"].stem,
+                title=options["source"].stem,
+                source_notebook=json.loads(json.dumps(source)),
+                device=options["device"] or Exercise.Device.CPU,
+                wall_seconds=30,
+                memory_mb=1024,
+                test_hints={},
+            )
         else:
-            from grading.models import Exercise
-
+            if options["device"] is not None:
+                raise CommandError("--device is for --source: an exercise has its own.")
             found = Exercise.objects.filter(slug=options["exercise"], is_active=True)
             if options["course"]:
                 found = found.filter(module__course__slug=options["course"])
-            exercise = found.first()
-            if exercise is None:
+            candidate = found.first()
+            if candidate is None:
                 raise CommandError(f"No active exercise with slug {options['exercise']!r}.")
-            source = notebook_from_json(exercise.source_notebook)
-            limits = GradingLimits(wall_seconds=exercise.wall_seconds, memory_mb=exercise.memory_mb)
+            exercise = candidate
+        # Overrides change this in-memory copy only; the command never saves the exercise.
         if options["wall_seconds"]:
-            limits = GradingLimits(wall_seconds=options["wall_seconds"], memory_mb=limits.memory_mb)
-        path: Path = options["submission"]
+            exercise.wall_seconds = options["wall_seconds"]
+        if options["memory_mb"]:
+            exercise.memory_mb = options["memory_mb"]
+        return exercise
+
+    def _answers(self, path: Path, source: Any) -> dict[str, str]:
         try:
             data = path.read_bytes()
         except OSError as error:
@@ -70,31 +153,64 @@ class Command(BaseCommand):
                 answers, _edited = answers_from_notebook(
                     read_notebook(data), release_notebook(source)
                 )
-            else:
-                answers = answers_from_python(data.decode("utf-8", "replace"), answer_ids)
+                return answers
+            return answers_from_python(data.decode("utf-8", "replace"), answer_ids)
         except NotebookError as error:
             raise CommandError(f"{path}: {error}") from None
-        outcome = grade_notebook(
-            sandbox=get_sandbox(), source=source, answers=answers, limits=limits
-        )
-        result = {
+
+    def _learner_view(
+        self, exercise: Exercise, outcome: GradingOutcome, *, show_hidden: bool
+    ) -> dict[str, Any]:
+        """The learner's feedback (the worker's own masking rule), plus, when asked, what the
+        failed hidden tests printed and raised."""
+        feedback = feedback_for(exercise=exercise, outcome=outcome.as_json())
+        if show_hidden:
+            by_id = {cell.grade_id: cell for cell in outcome.cells}
+            for item in feedback["cells"]:
+                cell = by_id[item["grade_id"]]
+                if cell.hidden and not cell.passed:
+                    item["hidden_output"] = cell.hidden_output
+                    item["hidden_traceback"] = cell.hidden_traceback
+        return {
             "points": outcome.points,
             "max_points": outcome.max_points,
-            "cells": [
-                {
-                    "grade_id": cell.grade_id,
-                    "points": cell.points,
-                    "max_points": cell.max_points,
-                    "passed": cell.passed,
-                }
-                for cell in outcome.cells
-            ],
-            "message": outcome.message,
+            "cells": feedback["cells"],
+            "learner_output": feedback["learner_output"],
+            "learner_errors": feedback["learner_errors"],
+            "message": feedback["message"],
         }
-        if options["json"]:
-            self.stdout.write(json.dumps(result, indent=2))
-            return
-        for cell in outcome.cells:
-            mark = "pass" if cell.passed else "FAIL"
-            self.stdout.write(f"{mark}  {cell.grade_id}: {cell.points}/{cell.max_points}")
-        self.stdout.write(f"total {outcome.points}/{outcome.max_points} {outcome.message}")
+
+
+def _block(label: str, text: str) -> list[str]:
+    if not text:
+        return []
+    return [f"{INDENT}{label}:"] + [f"{INDENT}| {line}" for line in text.rstrip("\n").split("\n")]
+
+
+def _text(result: dict[str, Any]) -> list[str]:
+    limits = result["limits"]
+    lines = [
+        f"{result['exercise']}: seed {result['seed']}, {result['profile']}, "
+        f"wall {limits['wall_seconds']:g} s, memory {limits['memory_mb']} MB"
+    ]
+    for cell in result["cells"]:
+        mark = "pass" if cell["passed"] else "FAIL"
+        hidden = " (hidden)" if cell["hidden"] else ""
+        lines.append(
+            f"{mark}  {cell['grade_id']}{hidden}: {cell['points']:g}/{cell['max_points']:g}"
+        )
+        if cell.get("hint"):
+            lines.append(f"{INDENT}hint: {cell['hint']}")
+        lines += _block("output", cell.get("output", ""))
+        lines += _block("traceback", cell.get("traceback", ""))
+        lines += _block("hidden output (authors only)", cell.get("hidden_output", ""))
+        lines += _block("hidden traceback (authors only)", cell.get("hidden_traceback", ""))
+    for error in result["learner_errors"]:
+        lines.append(f"Your cell {error['id']} raised {error['error']}")
+    if result["learner_output"]:
+        lines.append("What your code printed:")
+        lines += [f"| {line}" for line in result["learner_output"].rstrip("\n").split("\n")]
+    if result["message"]:
+        lines.append(f"Message: {result['message']}")
+    lines.append(f"Total: {result['points']:g}/{result['max_points']:g}")
+    return lines
