@@ -1,0 +1,32 @@
+def sampling_probs(logits, temperature=1.0, top_k=None, top_p=None):
+    """Keeps the tokens whose cumulative probability is <= p: drops the token that crosses p."""
+    z = np.atleast_2d(np.asarray(logits, dtype=float))
+    if temperature == 0:
+        probs = np.zeros_like(z)
+        probs[np.arange(z.shape[0]), z.argmax(axis=1)] = 1.0
+    else:
+        z = z / temperature
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        probs = e / e.sum(axis=1, keepdims=True)
+    if top_k is not None:
+        kth = -np.sort(-probs, axis=1)[:, top_k - 1 : top_k]
+        probs = np.where(probs >= kth, probs, 0.0)
+    if top_p is not None:
+        probs = probs / probs.sum(axis=1, keepdims=True)
+        order = np.argsort(-probs, axis=1)
+        sorted_p = np.take_along_axis(probs, order, axis=1)
+        keep_sorted = np.cumsum(sorted_p, axis=1) <= top_p
+        keep_sorted[:, 0] = True
+        keep = np.zeros_like(keep_sorted)
+        np.put_along_axis(keep, order, keep_sorted, axis=1)
+        probs = np.where(keep, probs, 0.0)
+    probs = probs / probs.sum(axis=1, keepdims=True)
+    return probs if np.ndim(logits) == 2 else probs[0]
+
+
+def sample_token(probs, u):
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim == 1:
+        return int(min(np.searchsorted(np.cumsum(probs), u, side="right"), probs.size - 1))
+    idx = (np.cumsum(probs, axis=1) <= np.asarray(u)[:, None]).sum(axis=1)
+    return np.minimum(idx, probs.shape[1] - 1)

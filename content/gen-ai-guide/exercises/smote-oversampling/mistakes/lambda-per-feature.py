@@ -1,0 +1,14 @@
+def smote(X_min, n_new, k=5, seed=0):
+    """Draws a lambda per feature: samples fill the box around the segment, off the line."""
+    X_min = np.asarray(X_min, dtype=float)
+    n, d = X_min.shape
+    if k >= n:
+        raise ValueError("k too large")
+    rng = np.random.default_rng(seed)
+    dist = np.linalg.norm(X_min[:, None, :] - X_min[None, :, :], axis=-1)
+    np.fill_diagonal(dist, np.inf)
+    neighbours = np.argsort(dist, axis=1)[:, :k]
+    base = rng.integers(0, n, size=n_new)
+    other = neighbours[base, rng.integers(0, k, size=n_new)]
+    lam = rng.random((n_new, d))
+    return X_min[base] + lam * (X_min[other] - X_min[base])
