@@ -25,6 +25,9 @@ $(SANDBOX_VENV)/.installed: requirements/sandbox.txt
 	$(SANDBOX_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/sandbox.txt
 	touch $@
 
+# `make run` is a development server: DEBUG on (a local secret key, plain-http cookies) for every
+# command of the recipe, the worker included.
+run: export DEBUG = true
 run: setup
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
@@ -34,7 +37,7 @@ run: setup
 	$(VENV)/bin/celery -A config worker -B -Q grading,default --concurrency 2 \
 		--loglevel INFO --logfile var/worker.log --pidfile var/worker.pid --schedule var/celerybeat-schedule --detach
 	trap '$(VENV)/bin/celery -A config control shutdown >/dev/null 2>&1 || kill $$(cat var/worker.pid) 2>/dev/null' EXIT; \
-		DEBUG=true $(PY) manage.py runserver --noreload $(ADDRESS)
+		$(PY) manage.py runserver --noreload $(ADDRESS)
 
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
@@ -63,10 +66,12 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy config courseware grading content sandbox
 
 test: setup test-packages services docker-daemon sandbox-image lint typecheck
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CONN_MAX_AGE=0 \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks load the settings as the tests do (a key drawn for the run, plain-http cookies).
+bench: export DJANGO_SETTINGS_MODULE = config.test_settings
 bench: setup
 	$(PY) bench/sandbox.py
 	$(PY) bench/grading.py

@@ -5,9 +5,13 @@ SQLite file, the bubblewrap sandbox); production sets the variables listed in `.
 A variable `NAME_FILE` pointing at a file is read in place of `NAME` (Docker secrets).
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("ACADEMY_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -18,9 +22,72 @@ env = environ.FileAwareEnv(
 )
 
 DEBUG = env("DEBUG")
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me")
+
+# The key signs sessions, the messages cookie and password-reset links: with a known key anyone
+# can forge them (a signed messages cookie may carry HTML that pages render as is). Production
+# refuses to start without a real one; only DEBUG falls back to a local development key.
+DEV_SECRET_KEY = "debug-only:local-development-key-never-used-with-DEBUG-off-0123456789"
+# Keys published in this repository or its history, and the markers of a value left as a
+# placeholder; a key containing a marker is refused too.
+PUBLIC_SECRET_KEYS = frozenset(
+    {"dev-only-insecure-key-change-me", "change-me", "changeme", "secret", DEV_SECRET_KEY}
+)
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "change_me", "replace-me", "replace-with")
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
+
+
+def _secret_key_problem(key: str) -> str | None:
+    """Why this key cannot sign anything in production, or None if it can."""
+    if not key:
+        return "is not set"
+    if key in PUBLIC_SECRET_KEYS or any(m in key.lower() for m in PLACEHOLDER_MARKERS):
+        return "is a published placeholder"
+    if key.startswith("django-insecure-"):
+        return "is a key generated for development (django-insecure-...)"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    if len(set(key)) < MIN_SECRET_KEY_UNIQUE_CHARACTERS:
+        return f"has fewer than {MIN_SECRET_KEY_UNIQUE_CHARACTERS} different characters"
+    return None
+
+
+def _secret_key() -> str:
+    key = env.str("DJANGO_SECRET_KEY", default="").strip()
+    problem = _secret_key_problem(key)
+    if problem is None:
+        return key
+    if DEBUG:
+        return key or DEV_SECRET_KEY
+    hint = ""
+    if not key and os.environ.get("SECRET_KEY"):
+        hint = " (SECRET_KEY is no longer read: rename it DJANGO_SECRET_KEY)"
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY {problem}{hint}. Set DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE, "
+        "a file holding it) to a random value of at least 50 characters, e.g. the output of "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(64))'`; "
+        "only DEBUG=true runs without one."
+    )
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# HTTPS: production is served through a TLS proxy that sets X-Forwarded-Proto. Cookies are then
+# sent over HTTPS only, plain http is redirected and browsers are told to stay on HTTPS (HSTS).
+# Servers that speak plain http (`make run`, the test servers on the loopback) set
+# DJANGO_HTTPS=false; a Secure cookie would never come back to them.
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+# The health check of Compose and load balancers asks the server itself over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=HTTPS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -31,20 +98,53 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "axes",
+    "csp",
     "courseware",
     "grading",
     "content",
 ]
 
 MIDDLEWARE = [
+    # First: a body over the cap is refused before any other middleware can read it.
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Framing is ruled by the CSP's frame-ancestors (it can name the LMS origins LTI embeds pages
+    # in); browsers that know it ignore X-Frame-Options, which stays DENY for those that do not.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: it answers a locked-out login attempt (see AXES_* below).
+    "axes.middleware.AxesMiddleware",
 ]
+
+
+def _csp_sources(values: list[str]) -> list[str]:
+    """CSP sources from the environment; the keywords may be written with or without their
+    quotes (an env file may strip them): self -> 'self', none -> 'none'."""
+    keywords = {"self": SELF, "none": NONE}
+    return [keywords.get(value.strip().strip("'").lower(), value.strip()) for value in values]
+
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else only from this site,
+# no plugins, no inline script or style (templates load static/js and static/css files).
+# CSP_FRAME_ANCESTORS lists who may frame the pages (an LMS embedding them over LTI).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": _csp_sources(env.list("CSP_FRAME_ANCESTORS", default=["self"])),
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -82,6 +182,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes), on the site's login and the admin's: after
+# LOGIN_FAILURE_LIMIT failed logins for one username, or from one address, every login for it
+# is refused (429) for LOGIN_COOLOFF_MINUTES; a success clears the count. Only failures count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed logins for this account or from this address. "
+    f"Try again in {AXES_COOLOFF_TIME.total_seconds() / 60:.0f} minutes."
+)
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_USERNAME_CALLABLE = "config.security.login_username"
+# Proxies in front of the web server that append to X-Forwarded-For (the TLS proxy: 1).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if HTTPS else 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "courseware:home"
 LOGOUT_REDIRECT_URL = "courseware:home"
@@ -95,14 +214,24 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 
-# Request bodies: code is capped at 100 KB by the form; notebooks upload up to 2 MB.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+# Request bodies: each answer cell's code is capped at 100 KB, notebooks upload up to 2 MB. A
+# body over REQUEST_BODY_MAX_BYTES is refused (413) before it is read (config/middleware.py);
+# the default leaves room for a 2 MB notebook and its multipart envelope.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=3 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+# An upload up to this size stays in memory; nothing larger gets past the cap anyway.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "courseware.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 
 # Celery. The default broker is a SQLite file through kombu's SQLAlchemy transport, so
@@ -153,6 +282,8 @@ SANDBOX_GPUS = env.int("SANDBOX_GPUS", default=0)
 GRADING_GPU_WORKERS = env.bool("GRADING_GPU_WORKERS", default=False)
 GRADING_STUCK_AFTER_SECONDS = env.int("GRADING_STUCK_AFTER_SECONDS", default=300)
 GRADING_SUBMISSIONS_PER_HOUR = env.int("GRADING_SUBMISSIONS_PER_HOUR", default=30)
+# Gradings of one learner that may be queued or running at once; the rest wait their turn.
+GRADING_ACTIVE_PER_LEARNER = env.int("GRADING_ACTIVE_PER_LEARNER", default=2)
 
 LOGGING = {
     "version": 1,

@@ -428,6 +428,12 @@ def answer_clean(
     question_type = spec["type"]
     if raw is None or raw == "" or raw == []:
         return None
+    texts = raw if isinstance(raw, list) else [raw]
+    if any(isinstance(text, str) and not _storable(text) for text in texts):
+        raise ApplicationError(
+            "The answer contains a character that cannot be stored "
+            "(a NUL or an unpaired surrogate)."
+        )
     if question_type in ("single", "multiple"):
         by_letter = {letter: o for o, letter in _public_ids(spec, option_order).items()}
         chosen = [raw] if isinstance(raw, str) else raw
@@ -457,7 +463,10 @@ def answer_clean(
                     f"“{text[:40]}” is not a number. Enter a number, such as 0.25 or 1e-3."
                 ) from None
         else:
-            value = float(raw)
+            try:
+                value = float(raw)
+            except OverflowError:  # an integer beyond the float range (a 400-digit number)
+                raise ApplicationError("That number is too large.") from None
         if not math.isfinite(value):
             raise ApplicationError("Enter a finite number (not NaN or infinity).")
         return value
@@ -466,6 +475,17 @@ def answer_clean(
     if len(raw.encode()) > MAX_TEXT_ANSWER_BYTES:
         raise ApplicationError("That answer is too long (10 KB at most).")
     return raw.strip() or None
+
+
+def _storable(text: str) -> bool:
+    """Whether PostgreSQL can store the text in a JSON column: no NUL, no lone surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _accepted(spec: Mapping[str, Any], variant: Variant) -> list[str]:

@@ -70,6 +70,12 @@ class SubmissionParts:
 
 
 def read_notebook(data: bytes | str) -> NotebookNode:
+    """Parse a notebook (an upload or an author's file) and check the shape of every cell.
+
+    nbformat only warns about a cell whose `source` is a number or whose ids are lists, and the
+    code that reads cells would then fail deep inside: the shape is checked here, before and
+    after nbformat's conversion, so any such notebook is a NotebookError naming the cell.
+    """
     if isinstance(data, bytes):
         if len(data) > MAX_NOTEBOOK_BYTES:
             raise NotebookError("The notebook is larger than 2 MB.")
@@ -78,12 +84,69 @@ def read_notebook(data: bytes | str) -> NotebookNode:
         except UnicodeDecodeError:
             raise NotebookError("The notebook is not UTF-8 text.") from None
     try:
+        _check_shape(json.loads(data))
+    except (ValueError, RecursionError) as error:
+        raise NotebookError(f"The file is not a Jupyter notebook: {error}") from None
+    try:
         notebook = nbformat.reads(data, as_version=4)
     except (ValueError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
         raise NotebookError(f"The file is not a Jupyter notebook: {error}") from None
     except Exception as error:  # nbformat raises several private error types
         raise NotebookError(f"The notebook cannot be read: {error}") from None
+    _check_shape(notebook)
     return notebook
+
+
+def _malformed(where: str, problem: str) -> NotebookError:
+    return NotebookError(f"The notebook is malformed: {where}: {problem}.")
+
+
+def _check_shape(data: Any) -> None:
+    """The types every later step relies on, for a notebook as parsed JSON (version 4: an
+    older notebook, with `worksheets`, is checked after nbformat has converted it)."""
+    if not isinstance(data, dict):
+        raise NotebookError("The file is not a Jupyter notebook: it is not a JSON object.")
+    if "cells" not in data and "worksheets" in data:
+        return
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        raise _malformed("the notebook", "`cells` must be a list of cells")
+    for index, cell in enumerate(cells, start=1):
+        where = f"cell {index}"
+        if not isinstance(cell, dict):
+            raise _malformed(where, "a cell must be a JSON object")
+        if not isinstance(cell.get("cell_type"), str):
+            raise _malformed(where, "`cell_type` must be text")
+        source = cell.get("source", "")
+        if not (
+            isinstance(source, str)
+            or isinstance(source, list)
+            and all(isinstance(line, str) for line in source)
+        ):
+            raise _malformed(where, "`source` must be text (a string or a list of strings)")
+        if "id" in cell and not isinstance(cell["id"], str):
+            raise _malformed(where, "the cell `id` must be a string")
+        metadata = cell.get("metadata", {})
+        if not isinstance(metadata, dict):
+            raise _malformed(where, "`metadata` must be a JSON object")
+        nbgrader = metadata.get("nbgrader", {})
+        if not isinstance(nbgrader, dict):
+            raise _malformed(where, "`metadata.nbgrader` must be a JSON object")
+        grade_id = nbgrader.get("grade_id")
+        if grade_id is not None and not isinstance(grade_id, str):
+            raise _malformed(where, "the nbgrader `grade_id` must be a string")
+
+
+def code_problem(code: str) -> str | None:
+    """Why learner code cannot be stored as text (PostgreSQL refuses NUL and lone surrogates),
+    or None."""
+    if "\x00" in code:
+        return "contains a NUL character"
+    try:
+        code.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains an unpaired surrogate (a broken character)"
+    return None
 
 
 def notebook_from_json(data: dict[str, Any]) -> NotebookNode:
@@ -228,6 +291,9 @@ def declared_names(stub: str) -> list[str]:
 def answers_from_python(text: str, answer_ids: list[str]) -> dict[str, str]:
     """A .py submission: the whole file for a single answer cell, or sections headed
     `# %% answer: <grade_id>` for several."""
+    problem = code_problem(text)
+    if problem is not None:
+        raise NotebookError(f"The code {problem}.")
     if len(text.encode("utf-8")) > MAX_ANSWER_BYTES:
         raise NotebookError("The code is larger than 100 KB.")
     markers = list(ANSWER_MARKER.finditer(text))
@@ -274,6 +340,9 @@ def answers_from_notebook(
             + ": upload the notebook downloaded from this exercise, filled in."
         )
     for grade_id, code in answers.items():
+        problem = code_problem(code)
+        if problem is not None:
+            raise NotebookError(f"The answer cell {grade_id} {problem}.")
         if len(code.encode("utf-8")) > MAX_ANSWER_BYTES:
             raise NotebookError(f"The answer cell {grade_id} is larger than 100 KB.")
     return answers, edited

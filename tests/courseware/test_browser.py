@@ -48,7 +48,9 @@ def log_in(page, base: str, username: str) -> None:
 def wait_for_autosave(page) -> None:
     """Let the optional autosave script finish (its text saves wait 800 ms for typing)."""
     page.wait_for_timeout(900)
-    page.wait_for_function("document.getElementById('questions').dataset.pending === '0'")
+    # A function, not an expression: Playwright evals expressions in the page, which the CSP
+    # (script-src 'self', no 'unsafe-eval') refuses.
+    page.wait_for_function("() => document.getElementById('questions').dataset.pending === '0'")
 
 
 def test_lesson_page_reads_well_on_desktop_and_at_375px(browser, live_server, guide):
@@ -175,7 +177,7 @@ def test_answers_save_as_the_learner_goes_and_survive_a_reload(browser, live_ser
     wait_for_autosave(page)
     # Under load the debounced save can start late: wait for its own "saved" message.
     page.wait_for_function(
-        "document.getElementById('autosave-status').textContent === 'All answers saved.'"
+        "() => document.getElementById('autosave-status').textContent === 'All answers saved.'"
         " && document.getElementById('questions').dataset.pending === '0'",
         timeout=20_000,
     )
