@@ -22,6 +22,8 @@ import yaml
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
 
+from content.lesson_extras import Glossary, glossary_apply, glossary_load, lesson_extras_attach
+from content.quiz_checks import choice_citation_errors, length_bias_errors
 from courseware.diagrams import DIAGRAMS
 from courseware.errors import ApplicationError
 from courseware.models import Course, Lesson, LessonRead, Module, Question, QuestionResponse, Quiz
@@ -147,6 +149,8 @@ class LessonPlan:
     reading_minutes: int
     order: int
     content_hash: str
+    objectives: list[str] = field(default_factory=list)  # filled in by content.lesson_extras
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -186,6 +190,7 @@ class CoursePlan:
     title: str
     description: str
     modules: list[ModulePlan]
+    glossary: Glossary = field(default_factory=Glossary)
 
 
 @dataclass
@@ -301,6 +306,9 @@ class _Loader:
             self.error("course.yaml", _line(manifest, "description"), "description must be text")
             description = ""
         figures = self.load_figures(manifest.get("figures"), _line(manifest, "figures"))
+        glossary, glossary_errors = glossary_load(root=self.root, display=self.display)
+        self.errors.extend(glossary_errors)
+        self.glossary_links = glossary.links(course_slug=str(slug))
         modules_node = manifest.get("modules")
         if not isinstance(modules_node, _Sequence) or not modules_node:
             self.error("course.yaml", _line(manifest, "modules"), "modules: a list is required")
@@ -321,6 +329,11 @@ class _Loader:
                     lessons_by_slug[plan.slug] = plan
                 anchors[lesson_slug] = self.all_ids(plan) if plan else _AnyAnchor()
             modules.append(module)
+        self.errors.extend(
+            lesson_extras_attach(
+                root=self.root, display=self.display, lessons=list(lessons_by_slug.values())
+            )
+        )
         question_files: dict[str, str] = {}
         exercise_slugs: dict[str, int] = {}
         for module_node, module, _ in entries:
@@ -342,6 +355,7 @@ class _Loader:
             title=str(title).strip(),
             description=description.strip(),
             modules=modules,
+            glossary=glossary,
         )
 
     @staticmethod
@@ -499,7 +513,7 @@ class _Loader:
         body = "\n".join(lines[closing + 1 :])
         body_first_line = closing + 2
         used_figures = {name: figure for name, figure in figures.items() if name in body}
-        rendered = markdown_render(body, figures=used_figures)
+        rendered = markdown_render(body, figures=used_figures, glossary=self.glossary_links)
         for line, message in rendered.errors:
             self.error(relative, body_first_line + line - 1, message)
         title = str(front["title"]).strip()
@@ -595,6 +609,8 @@ class _Loader:
                         f"{key!r} (line {key_line})"
                     )
             spec, problems = question_spec_validate(raw, lesson_anchors=anchors)
+            if spec is not None:
+                problems = choice_citation_errors(spec)
             for message in problems:
                 self.errors.append(f"{self.where(relative)}: {question_id}: {message}")
             if spec is not None:
@@ -607,6 +623,8 @@ class _Loader:
                         content_hash=_hash(spec),
                     )
                 )
+        for message in length_bias_errors([question.spec for question in questions]):
+            self.errors.append(f"{self.where(relative)}: {message}")
         per_attempt = settings["questions_per_attempt"]
         if isinstance(per_attempt, int) and len(questions_node) < per_attempt:
             self.error(
@@ -740,6 +758,7 @@ class _Applier:
         modules = self.apply_modules(course)
         self.progress("applying lessons")
         self.apply_lessons(course, modules)
+        glossary_apply(course=course, glossary=plan.glossary)
         self.progress("applying quizzes")
         self.apply_quizzes(course, modules)
         self.apply_exercises(course, modules)
@@ -781,6 +800,8 @@ class _Applier:
                     "reading_minutes": plan.reading_minutes,
                     "order": plan.order,
                     "content_hash": plan.content_hash,
+                    "objectives": plan.objectives,
+                    "checks": plan.checks,
                     "is_active": True,
                 }
                 lesson = existing.get(plan.slug)

@@ -26,6 +26,25 @@ class Course(models.Model):
         return self.title
 
 
+class GlossaryTerm(models.Model):
+    """One entry of a course's glossary (content/<course>/glossary.yaml)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="glossary_terms")
+    slug = models.SlugField(max_length=100)
+    term = models.CharField(max_length=200)
+    definition_html = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="glossary_term_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     slug = models.SlugField(max_length=100)
@@ -57,6 +76,11 @@ class Lesson(models.Model):
     reading_minutes = models.PositiveIntegerField(default=1)
     order = models.PositiveIntegerField(default=0)
     content_hash = models.CharField(max_length=64)
+    # From the module's extras.yaml (content/lesson_extras.py): what the lesson teaches, as
+    # rendered HTML strings, and its "check yourself" questions (prompt/explanation HTML,
+    # options with `correct`). Not graded, so the answers may be shown on the page.
+    objectives = models.JSONField(default=list, blank=True)
+    checks = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

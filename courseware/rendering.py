@@ -8,6 +8,11 @@ line numbers. Fenced code is highlighted by Pygments, math becomes MathML (latex
 CDN). The HTML is then sanitized by nh3: raw HTML and `javascript:` links in content cannot
 run script. Diagrams are our own markup and are put in after sanitizing.
 
+Two course-level additions are made here as well: a `::: correction` container becomes an
+accessible aside (role="note", a visible "Correction" label), which is how a lesson corrects
+the guide's text without removing it; and, given the course glossary, the first use of each
+glossary term in a lesson (outside code, headings and links) links to its entry.
+
 Two habits of the source guide are handled here too: its code examples are blockquotes with
 backslash-escaped punctuation (shown as Python code blocks when they parse as Python), and its
 paragraphs are often indented by four spaces (indented code blocks are therefore off: authors
@@ -21,6 +26,7 @@ import html
 import math
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +35,7 @@ import latex2mathml.exceptions
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
@@ -38,7 +45,7 @@ from pygments.util import ClassNotFound
 from courseware.diagrams import DIAGRAMS
 
 # Bump when the output for the same source changes, so the importer re-renders every lesson.
-RENDERER_VERSION = "7"
+RENDERER_VERSION = "8"
 WORDS_PER_MINUTE = 200
 TOC_LEVELS = (2, 3)
 
@@ -60,8 +67,8 @@ _MATHML_ATTRIBUTES = {
     "width", "height", "depth", "notation", "encoding", "symmetric", "largeop", "form",
 }  # fmt: skip
 _HTML_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
+    "a", "abbr", "aside", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
     "li", "mark", "ol", "p", "pre", "s", "samp", "small", "span", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
@@ -71,6 +78,8 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "img": {"src", "alt", "title", "width", "height", "loading"},
     "ol": {"start"},
     "div": {"role", "aria-label"},
+    "aside": {"role", "aria-label"},
+    "span": {"aria-hidden"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
     **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
 }
@@ -99,6 +108,15 @@ class Figure:
 
     diagram: str | None = None
     caption: str | None = None
+
+
+@dataclass(frozen=True)
+class GlossaryLink:
+    """A glossary entry as the renderer links it: the phrases that name it and its address."""
+
+    phrases: tuple[str, ...]  # the term and its other forms ("GAN", "GANs")
+    href: str
+    title: str  # a short hint shown on hover (the term)
 
 
 @dataclass
@@ -143,10 +161,27 @@ def _math_error(latex: str) -> str | None:
     return None
 
 
+CORRECTION_LABEL = "Correction"
+
+
+def _render_correction(
+    renderer: Any, tokens: Sequence[Token], index: int, _options: Any, _env: Any
+) -> str:
+    # The label is text, not only a colour or an icon, so every reader sees it is a correction.
+    if tokens[index].nesting == 1:
+        return (
+            f'<aside class="note note-correction" role="note" aria-label="{CORRECTION_LABEL}">'
+            f'<p class="note-label"><span class="note-icon" aria-hidden="true">✎</span> '
+            f"{CORRECTION_LABEL}</p>\n"
+        )
+    return "</aside>\n"
+
+
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
     md.disable("code")  # four-space indented text is a paragraph, not code (see module doc)
+    container_plugin(md, "correction", render=_render_correction)
     dollarmath_plugin(
         md, allow_space=False, allow_digits=False, double_inline=True, renderer=_math_html
     )
@@ -217,7 +252,10 @@ def quoted_code_to_fences(source: str) -> str:
 def _inline_text(token: Token) -> str:
     parts = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+        if child.type == "text":
+            # A glossary pass may have joined soft line breaks into the text (see above).
+            parts.append(child.content.replace("\n", " "))
+        elif child.type in ("code_inline", "math_inline", "math_inline_double"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
@@ -263,9 +301,99 @@ def _is_missing(src: str) -> bool:
     return not _EXTERNAL.match(src)
 
 
+class _GlossaryLinker:
+    """Links the first use of each glossary term in one lesson; each term is linked once."""
+
+    def __init__(self, links: Sequence[GlossaryLink]):
+        self.by_phrase: dict[str, GlossaryLink] = {}
+        for link in links:
+            for phrase in link.phrases:
+                self.by_phrase.setdefault(phrase.lower(), link)
+        self.linked: set[str] = set()
+        # Longest phrases first, so "variational autoencoder" wins over "autoencoder".
+        phrases = sorted(self.by_phrase, key=len, reverse=True)
+        self.pattern = (
+            re.compile(
+                r"(?<![\w-])(" + "|".join(_phrase_pattern(p) for p in phrases) + r")(?![\w-])",
+                re.IGNORECASE,
+            )
+            if phrases
+            else None
+        )
+
+    def link_children(self, children: list[Token]) -> list[Token]:
+        if self.pattern is None:
+            return children
+        out: list[Token] = []
+        link_depth = 0
+        for child in _join_soft_breaks(children):
+            if child.type == "link_open":
+                link_depth += 1
+            elif child.type == "link_close":
+                link_depth -= 1
+            if child.type != "text" or link_depth > 0:
+                out.append(child)
+                continue
+            out.extend(self._split(child.content))
+        return out
+
+    def _split(self, text: str) -> list[Token]:
+        assert self.pattern is not None
+        pieces: list[Token] = []
+        start = 0
+        for match in self.pattern.finditer(text):
+            link = self.by_phrase[" ".join(match[1].split()).lower()]
+            if link.href in self.linked:
+                continue
+            self.linked.add(link.href)
+            if match.start() > start:
+                pieces.append(_text_token(text[start : match.start()]))
+            opening = Token("link_open", "a", 1)
+            opening.attrs = {"href": link.href, "class": "glossary-link", "title": link.title}
+            pieces += [opening, _text_token(match[1]), Token("link_close", "a", -1)]
+            start = match.end()
+        if start < len(text) or not pieces:
+            pieces.append(_text_token(text[start:]))
+        return pieces
+
+
+def _phrase_pattern(phrase: str) -> str:
+    # A phrase may be broken over two source lines: any run of whitespace matches a space.
+    return r"\s+".join(map(re.escape, phrase.split()))
+
+
+def _join_soft_breaks(children: list[Token]) -> list[Token]:
+    """Text tokens with the soft line breaks between them joined into one text token (which
+    renders the same), so a term broken over two source lines is still found."""
+    out: list[Token] = []
+    for child in children:
+        joinable = child.type in ("text", "softbreak")
+        if joinable and out and out[-1].type == "text" and out[-1].meta.get("joined"):
+            out[-1].content += child.content if child.type == "text" else "\n"
+            continue
+        if joinable:
+            token = _text_token(child.content if child.type == "text" else "\n")
+            token.meta["joined"] = True
+            out.append(token)
+            continue
+        out.append(child)
+    return out
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
 def _transform(
-    tokens: list[Token], figures: dict[str, Figure], slots: dict[str, str]
+    tokens: list[Token],
+    figures: dict[str, Figure],
+    slots: dict[str, str],
+    glossary: Sequence[GlossaryLink] = (),
 ) -> tuple[list[Token], list[dict[str, Any]], list[tuple[int, str]]]:
+    linker = _GlossaryLinker(glossary)
+    in_heading = False
     toc: list[dict[str, Any]] = []
     errors: list[tuple[int, str]] = []
     used_ids: set[str] = set()
@@ -274,6 +402,8 @@ def _transform(
     while index < len(tokens):
         token = tokens[index]
         line = (token.map[0] + 1) if token.map else 0
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
         if token.type == "heading_open":
             text = _inline_text(tokens[index + 1]).strip()
             base = heading_slug(text)
@@ -339,6 +469,8 @@ def _transform(
                         f'<span class="figure-missing-inline">[{html.escape(label)}]</span>'
                     )
                     child.children = None
+            if not in_heading and token.children:
+                token.children = linker.link_children(token.children)
         out.append(token)
         index += 1
     return out, toc, errors
@@ -370,12 +502,17 @@ def sanitize(markup: str) -> str:
     )
 
 
-def markdown_render(source: str, *, figures: dict[str, Figure] | None = None) -> Rendered:
+def markdown_render(
+    source: str,
+    *,
+    figures: dict[str, Figure] | None = None,
+    glossary: Sequence[GlossaryLink] = (),
+) -> Rendered:
     """Render a lesson body (front matter already removed); errors carry body line numbers."""
     prepared = quoted_code_to_fences(source)
     tokens = _md.parse(prepared, {})
     slots: dict[str, str] = {}
-    tokens, toc, errors = _transform(tokens, figures or {}, slots)
+    tokens, toc, errors = _transform(tokens, figures or {}, slots, glossary)
     body = sanitize(_md.renderer.render(tokens, _md.options, {}))
     for slot, svg in slots.items():
         body = body.replace(f"<p>{slot}</p>", svg)

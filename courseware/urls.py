@@ -36,6 +36,12 @@ urlpatterns = [
         views.lesson_read,
         name="lesson_read",
     ),
+    path(
+        "courses/<slug:course_slug>/lessons/<slug:lesson_slug>/check/",
+        views.lesson_check,
+        name="lesson_check",
+    ),
+    path("courses/<slug:course_slug>/glossary/", views.glossary, name="glossary"),
     path("attempts/<int:pk>/", views.attempt_detail, name="attempt"),
     path("attempts/<int:pk>/results/", views.attempt_results, name="attempt_results"),
 ]

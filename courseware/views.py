@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courseware import selectors, services
 from courseware.errors import ApplicationError, learner_id
 from courseware.forms import SignupForm
-from courseware.models import Course, Lesson, Quiz, QuizAttempt
+from courseware.lesson_checks import lesson_check_feedback
+from courseware.models import Course, GlossaryTerm, Lesson, Quiz, QuizAttempt
 from courseware.questions import PARTIAL_CREDIT_RULE
 
 
@@ -212,6 +213,39 @@ def _shown_value(item: dict[str, Any]) -> Any:
     return str(saved)
 
 
+DAMAGED_FORM = "The form was damaged or is out of date: reload the page and try again."
+# A shown value is at most a saved answer (10 KB of text) written as JSON.
+MAX_SHOWN_FIELD = 100 * 1024
+
+
+_NOT_SHOWN = object()
+
+
+def _shown_field(request: HttpRequest, item: dict[str, Any]) -> Any:
+    """What the page showed for this question, as its hidden `shown-` field says.
+
+    A question without the field was not on the form that was posted (a bare "submit" post):
+    its answer is left alone, so a post missing the fields cannot clear saved answers. A field
+    that is not what the page writes refuses the whole post.
+    """
+    text = request.POST.get(f"shown-{item['id']}")
+    if text is None:
+        return _NOT_SHOWN
+    if len(text) > MAX_SHOWN_FIELD:
+        raise ApplicationError(DAMAGED_FORM)
+    try:
+        shown = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ApplicationError(DAMAGED_FORM) from None
+    if item["type"] == "multiple":
+        valid = isinstance(shown, list) and all(isinstance(value, str) for value in shown)
+    else:
+        valid = isinstance(shown, str)
+    if not valid:
+        raise ApplicationError(DAMAGED_FORM)
+    return shown
+
+
 def _changed_answers(request: HttpRequest, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Answers this form changed. Fields left as the page showed them are not sent, so a stale
     second tab cannot overwrite what the learner saved from another one."""
@@ -223,11 +257,8 @@ def _changed_answers(request: HttpRequest, items: list[dict[str, Any]]) -> dict[
             raw = sorted(request.POST.getlist(name))
         else:
             raw = request.POST.get(name, "")
-        try:
-            shown = json.loads(request.POST.get(f"shown-{item['id']}", "null"))
-        except ValueError:
-            shown = None
-        if raw != shown:
+        shown = _shown_field(request, item)
+        if shown is not _NOT_SHOWN and raw != shown:
             changed[item["id"]] = raw
     return changed
 
@@ -241,8 +272,9 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     items = selectors.attempt_questions_public(attempt=attempt)
     error: ApplicationError | None = None
     if request.method == "POST":
-        changed = _changed_answers(request, items)
+        changed: dict[str, Any] = {}
         try:
+            changed = _changed_answers(request, items)
             if changed:
                 services.quiz_attempt_answers_save(
                     attempt_id=attempt.pk, user_id=learner_id(request.user), answers=changed
@@ -345,3 +377,47 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Welcome, {user.get_username()}!")
         return redirect("courseware:home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+# ----------------------------------------------------------------- lesson extras (issue 16)
+# Kept apart from the views above: the no-JavaScript "check yourself" answer and the glossary.
+
+
+@require_POST
+def lesson_check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    """The lesson again, with feedback on its "check yourself" answers (nothing is stored)."""
+    course = _course(course_slug)
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("module"),
+        course=course,
+        slug=lesson_slug,
+        is_active=True,
+        module__is_active=True,
+    )
+    previous, following = selectors.lesson_neighbours(lesson=lesson)
+    read_ids = selectors.lessons_read_ids(user=request.user, course=course)
+    module_lessons = list(
+        lesson.module.lessons.filter(is_active=True).order_by("order").only("slug", "title")
+    )
+    check_items = lesson_check_feedback(checks=lesson.checks, selected_for=request.POST.getlist)
+    return render(
+        request,
+        "courseware/lesson.html",
+        {
+            "course": course,
+            "module": lesson.module,
+            "lesson": lesson,
+            "module_lessons": module_lessons,
+            "read_ids": read_ids,
+            "is_read": lesson.pk in read_ids,
+            "previous": previous,
+            "next": following,
+            "check_items": check_items,
+        },
+    )
+
+
+def glossary(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = _course(course_slug)
+    terms = list(GlossaryTerm.objects.filter(course=course).order_by("term"))
+    return render(request, "courseware/glossary.html", {"course": course, "terms": terms})
