@@ -4,6 +4,11 @@ The learner sandbox runs the learner's cells and then answers requests; the test
 test cells against stand-ins for the learner's names. This process (the grader) carries each
 request and answer across, bounded in size and time, and reads the verdict only from the test
 sandbox, where learner code never ran. It never imports or executes learner code itself.
+
+Every message from the learner's process is checked against the protocol's schema (`wire`)
+before anything is built from it; a violation, like anything else the learner can cause, ends as
+the learner's result (0 points and a plain reason). Only failures the learner cannot cause raise
+GradingInfrastructureError, which the task retries.
 """
 
 from __future__ import annotations
@@ -18,18 +23,30 @@ from typing import Any
 
 from nbformat import NotebookNode
 
+from grading.harness import wire
 from grading.notebooks import classify, split_submission
 from sandbox import Job, JobResult, Limits, RunningJob, Sandbox
 
 HARNESS = Path(__file__).parent / "harness"
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+TESTER_MESSAGE_BYTES = 64 * 1024 * 1024  # the test sandbox is ours; its lines are still bounded
+# nbgrader's autograde runs the kernel with this set; notebooks test for it (both sides see it).
+NBGRADER_ENVIRONMENT = {"NBGRADER_EXECUTION": "autograde"}
 LEARNER_OUTPUT_LIMIT = 20_000  # shown to the learner
 LEARNER_OUTPUT_STOP = 1_000_000  # a job printing more is stopped
+MAX_NESTING = 200  # requests and callbacks waiting inside one another
+MAX_CALLBACKS = 50_000  # callbacks from learner code into the tests, per grading
+TESTER_MAPPED_MB = 1024  # the test sandbox's room for what its libraries map, beyond the limit
+TESTER_MEMORY_MARGIN_MB = 512  # its address-space limit is this far below its memory limit
 
 
 class GradingInfrastructureError(Exception):
     """The grader could not reach a verdict for reasons that are not the learner's (a broken
     test sandbox, a missing runtime). Celery retries these; everything else is a result."""
+
+
+class LearnerProtocolError(Exception):
+    """The learner's process sent the grader something the protocol does not allow: the
+    learner's own doing, graded as 0 with the reason."""
 
 
 @dataclass
@@ -41,6 +58,10 @@ class CellResult:
     hidden: bool
     output: str = ""
     traceback: str = ""
+    # Filled for hidden tests only, for the author's command line (`manage.py grade
+    # --show-hidden`); never part of what a learner is shown.
+    hidden_output: str = ""
+    hidden_traceback: str = ""
 
 
 @dataclass
@@ -66,28 +87,43 @@ class GradingLimits:
 
 
 class LineReader:
-    """Reads newline-terminated messages from a pipe with a deadline and a size bound."""
+    """Reads newline-terminated messages from a pipe with a deadline and a size bound. Each
+    byte is searched for the newline once (a learner sending an endless line costs linear
+    time), and a line past `limit` is refused without waiting for its end."""
 
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, limit: int):
         self.fd = fd
+        self.limit = limit
         self.buffer = bytearray()
+        self.scanned = 0  # bytes of the buffer known to hold no newline
         self.closed = False
+        self.failure = ""  # why the last readline returned None: eof, timeout, oversized
         os.set_blocking(fd, False)
         self.selector = selectors.DefaultSelector()
         self.selector.register(fd, selectors.EVENT_READ)
 
     def readline(self, deadline: float) -> bytes | None:
-        """One line, or None on end of file, timeout or an oversized line."""
+        """One line, or None on end of file, timeout or an oversized line (see `failure`)."""
         while True:
-            newline = self.buffer.find(b"\n")
+            newline = self.buffer.find(b"\n", self.scanned)
             if newline >= 0:
+                if newline + 1 > self.limit:
+                    self.failure = "oversized"
+                    return None
                 line = bytes(self.buffer[: newline + 1])
                 del self.buffer[: newline + 1]
+                self.scanned = 0
                 return line
-            if self.closed or len(self.buffer) > MAX_MESSAGE_BYTES:
+            self.scanned = len(self.buffer)
+            if len(self.buffer) > self.limit:
+                self.failure = "oversized"
+                return None
+            if self.closed:
+                self.failure = "eof"
                 return None
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self.selector.select(remaining):
+                self.failure = "timeout"
                 return None
             try:
                 data = os.read(self.fd, 1 << 20)
@@ -127,6 +163,23 @@ def _harness_files() -> dict[str, bytes]:
     }
 
 
+def _tester_limits(limits: GradingLimits) -> Limits:
+    # The address-space limit sits below the memory limit: virtual memory is never less than
+    # what is resident, so a blow-up from the learner's data is a MemoryError in one test cell
+    # before the cgroup would kill the whole test sandbox (or, near its limit, evict the pages
+    # of the libraries it runs and crawl). The extra GiB pays for what numpy and torch map
+    # without using (about 700 MB); the margin for the page cache and the kernel's own memory.
+    memory_mb = max(limits.memory_mb, 1024) + TESTER_MAPPED_MB
+    return Limits(
+        wall_seconds=limits.wall_seconds * 2 + 10,
+        cpu_seconds=limits.wall_seconds * 2 + 10,
+        memory_mb=memory_mb,
+        processes=64,
+        output_bytes=200_000,
+        address_space_mb=memory_mb - TESTER_MEMORY_MARGIN_MB,
+    )
+
+
 def grade_notebook(
     *,
     sandbox: Sandbox,
@@ -134,8 +187,10 @@ def grade_notebook(
     answers: dict[str, str],
     limits: GradingLimits,
     profile: str = "python-cpu",
+    seed: int = 0,
 ) -> GradingOutcome:
-    """Grade `answers` (learner code per answer cell) against a source notebook."""
+    """Grade `answers` (learner code per answer cell) against a source notebook. `seed` goes
+    to the test sandbox only (test cells read it as GRADING_SEED); the learner never sees it."""
     started = time.monotonic()
     parts = split_submission(source, answers, cell_seconds=limits.wall_seconds)
     harness = _harness_files()
@@ -155,22 +210,18 @@ def grade_notebook(
             output_bytes=LEARNER_OUTPUT_STOP,
             gpus=limits.gpus,
         ),
+        environment=NBGRADER_ENVIRONMENT,
     )
     test_job = Job(
         command=("python", "-I", "/job/test_side.py"),
         files={
             "wire.py": harness["wire.py"],
             "test_side.py": harness["test_side.py"],
-            "tests.json": json.dumps(parts.tests).encode(),
+            "tests.json": json.dumps({**parts.tests, "seed": int(seed)}).encode(),
         },
         profile=profile,
-        limits=Limits(
-            wall_seconds=limits.wall_seconds * 2 + 10,
-            cpu_seconds=limits.wall_seconds * 2 + 10,
-            memory_mb=max(limits.memory_mb, 1024),
-            processes=64,
-            output_bytes=200_000,
-        ),
+        limits=_tester_limits(limits),
+        environment=NBGRADER_ENVIRONMENT,
     )
     learner = sandbox.start(learner_job)
     try:
@@ -178,83 +229,257 @@ def grade_notebook(
     except BaseException:
         learner.finish(kill=True)
         raise
-    verdict, ready, timings = _relay(learner, tester, limits.wall_seconds)
-    learner_result = learner.finish(kill=True)
-    tester_result = tester.finish(kill=verdict is None, wait_seconds=10)
-    if verdict is None:
-        raise GradingInfrastructureError(
-            "The test sandbox ended without a verdict: "
-            + tester_result.stderr.decode("utf-8", "replace")[-2000:]
-            + _describe(tester_result)
+    relay = Relay(learner, tester, limits.wall_seconds)
+    violation = ""
+    finishing = {"learner": False, "tester": False}
+    try:
+        try:
+            relay.run()
+        except LearnerProtocolError as error:
+            violation = str(error)
+        finishing["learner"] = True
+        learner_result = learner.finish(kill=True)
+        finishing["tester"] = True
+        tester_result = tester.finish(kill=relay.verdict is None, wait_seconds=10)
+    finally:
+        # Whatever went wrong above, neither sandbox outlives the grading.
+        if not finishing["learner"]:
+            learner.finish(kill=True)
+        if not finishing["tester"]:
+            tester.finish(kill=True)
+    output = _learner_output(learner_result, relay.visible_stderr)
+    if violation:
+        outcome = _zero_outcome(
+            source,
+            "Your code sent the grader something it does not accept, so nothing was graded: "
+            + violation
+            + ".",
+            output,
         )
-    outcome = _outcome(source, verdict, ready, learner_result)
-    outcome.timings = {**timings, "total": time.monotonic() - started}
+    elif relay.verdict is None:
+        outcome = _zero_outcome(source, _tester_failure(tester_result, relay), output)
+    else:
+        outcome = _outcome(source, relay.verdict, relay.ready, learner_result, output)
+    outcome.timings = {**relay.timings, "total": time.monotonic() - started}
     return outcome
 
 
-def _relay(
-    learner: RunningJob, tester: RunningJob, learner_seconds: float
-) -> tuple[dict[str, Any] | None, dict[str, Any], dict[str, float]]:
-    started = time.monotonic()
-    learner_deadline = started + learner_seconds
-    tester_deadline = started + learner_seconds * 2 + 10
-    from_learner = LineReader(learner.stdout_fd)
-    from_tester = LineReader(tester.stdout_fd)
-    ready_line = from_learner.readline(learner_deadline)
-    learner_alive = ready_line is not None
-    ready: dict[str, Any] = {}
-    if ready_line is not None:
+def _tester_failure(result: JobResult, relay: Relay) -> str:
+    """Why the test sandbox gave no verdict, as the learner's result when the learner could
+    have caused it (the tests ran out of time or memory on what learner code answered).
+    Anything else is the grader's own failure, retried."""
+    if relay.tester_failure == "timeout" or result.timed_out:
+        return (
+            "The tests could not finish in time with your code's answers (for example very "
+            "large values, or code that calls back into the tests too often)."
+        )
+    if result.out_of_memory or result.cpu_limit_exceeded or result.signal is not None:
+        return (
+            "The tests ran out of memory or time on your code's answers (for example values "
+            "far larger than the exercise asks for)."
+        )
+    raise GradingInfrastructureError(
+        "The test sandbox ended without a verdict: "
+        + result.stderr.decode("utf-8", "replace")[-2000:]
+        + _describe(result)
+    )
+
+
+def _stderr_length(running: RunningJob) -> int | None:
+    """How many bytes of the job's stderr the grader has received so far, where the backend
+    lets it be read (local jobs and Docker keep a bounded reader)."""
+    reader = getattr(running, "stderr_reader", None)
+    if reader is None:
+        reader = getattr(getattr(running, "container", None), "stderr", None)
+    kept = getattr(reader, "kept", None)
+    return kept if isinstance(kept, int) else None
+
+
+class Relay:
+    """Carries messages between the two sandboxes. Requests from the tests go to the learner;
+    while one waits, learner code may call a function the tests passed in (a callback), whose
+    answer comes from the test sandbox, and so on inside one another (bounded). Every message
+    from the learner is checked (`wire`) before it is passed on; a violation ends the grading
+    as the learner's result (LearnerProtocolError)."""
+
+    def __init__(self, learner: RunningJob, tester: RunningJob, learner_seconds: float):
+        self.learner = learner
+        self.tester = tester
+        self.started = time.monotonic()
+        self.learner_deadline = self.started + learner_seconds
+        self.tester_deadline = self.started + learner_seconds * 2 + 10
+        self.learner_alive = True
+        self.pending: list[tuple[str, int]] = []  # ("test", seq) / ("learner", callback number)
+        self.callbacks = 0
+        self.verdict: dict[str, Any] | None = None
+        self.ready: dict[str, Any] = {}
+        self.timings: dict[str, float] = {}
+        self.tester_failure = ""
+        self.visible_stderr: int | None = None  # learner stderr bytes before any hidden test
+
+    def run(self) -> None:
+        from_learner = LineReader(self.learner.stdout_fd, wire.MAX_LINE_BYTES)
+        from_tester = LineReader(self.tester.stdout_fd, TESTER_MESSAGE_BYTES)
         try:
-            parsed = json.loads(ready_line)
-            ready = parsed if isinstance(parsed, dict) else {}
-        except ValueError:
-            ready = {}
-    timings = {"learner_cells": time.monotonic() - started}
-    _write(tester, ready_line if ready_line is not None else b"{}\n")
-    verdict: dict[str, Any] | None = None
-    try:
-        while True:
-            line = from_tester.readline(tester_deadline)
-            if line is None:
-                break
-            try:
-                message = json.loads(line)
-            except ValueError:
-                break
-            if not isinstance(message, dict):
-                break
-            if "final" in message:
-                final = message["final"]
-                verdict = final if isinstance(final, dict) else None
-                break
-            sequence = message.get("seq")
-            if not learner_alive:
-                _write(tester, _unavailable(sequence, "the learner's program is not running"))
-                continue
-            if not _write(learner, line):
-                learner_alive = False
-                _write(tester, _unavailable(sequence, "the learner's program stopped"))
-                continue
-            answer = from_learner.readline(learner_deadline)
-            if answer is None:
-                learner_alive = False
-                reason = (
-                    "the learner's code ran out of time"
-                    if time.monotonic() >= learner_deadline
-                    else "the learner's program stopped or sent too much data"
+            self._first(from_learner)
+            while True:
+                if self.pending and self.pending[-1][0] == "test":
+                    self._from_learner(from_learner)
+                elif not self._from_tester(from_tester):
+                    break
+        finally:
+            from_learner.close()
+            from_tester.close()
+            self.timings["tests"] = (
+                time.monotonic() - self.started - self.timings.get("learner_cells", 0.0)
+            )
+
+    def _first(self, from_learner: LineReader) -> None:
+        line = from_learner.readline(self.learner_deadline)
+        self.timings["learner_cells"] = time.monotonic() - self.started
+        if line is None:
+            if from_learner.failure == "oversized":
+                raise LearnerProtocolError("its first message is larger than allowed")
+            self.learner_alive = False
+            _write(self.tester, b"{}\n")
+            return
+        try:
+            self.ready = wire.check_ready(wire.parse_line(line))
+        except wire.Malformed as error:
+            raise LearnerProtocolError(f"its first message is {error}") from None
+        _write(self.tester, line)
+
+    def _from_learner(self, from_learner: LineReader) -> None:
+        sequence = self.pending[-1][1]
+        if not self.learner_alive:
+            self.pending.pop()
+            _write(self.tester, _unavailable(sequence, "the learner's program is not running"))
+            return
+        line = from_learner.readline(self.learner_deadline)
+        if line is None:
+            if from_learner.failure == "oversized":
+                raise LearnerProtocolError(
+                    f"an answer larger than {wire.MAX_LINE_BYTES // (1024 * 1024)} MB"
                 )
-                _write(tester, _unavailable(sequence, reason))
-                continue
-            _write(tester, answer)
-    finally:
-        from_learner.close()
-        from_tester.close()
-    timings["tests"] = time.monotonic() - started - timings["learner_cells"]
-    return verdict, ready, timings
+            self.learner_alive = False
+            reason = (
+                "the learner's code ran out of time"
+                if from_learner.failure == "timeout"
+                else "the learner's program stopped"
+            )
+            self.pending.pop()
+            _write(self.tester, _unavailable(sequence, reason))
+            return
+        try:
+            message = wire.check_learner_message(wire.parse_line(line))
+        except wire.Malformed as error:
+            raise LearnerProtocolError(f"an answer that is {error}") from None
+        if "callback" in message:
+            self.callbacks += 1
+            if self.callbacks > MAX_CALLBACKS:
+                raise LearnerProtocolError(
+                    f"it called functions from the tests more than {MAX_CALLBACKS} times"
+                )
+            if len(self.pending) >= MAX_NESTING:
+                raise LearnerProtocolError(
+                    f"calls between its code and the tests nested more than {MAX_NESTING} deep"
+                )
+            self.pending.append(("learner", message["cb"]))
+            _write(self.tester, line)
+            return
+        if message["seq"] != sequence:
+            raise LearnerProtocolError(
+                f"an answer to request {message['seq']} while request {sequence} was asked"
+            )
+        self.pending.pop()
+        _write(self.tester, line)
+
+    def _from_tester(self, from_tester: LineReader) -> bool:
+        """Take one message from the test sandbox; False when the relay is over."""
+        line = from_tester.readline(self.tester_deadline)
+        if line is None:
+            self.tester_failure = from_tester.failure
+            return False
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return False
+        if not isinstance(message, dict):
+            return False
+        if "final" in message:
+            final = message["final"]
+            self.verdict = final if isinstance(final, dict) else None
+            return False
+        if "cb" in message:  # the tests' answer to a callback
+            if self.pending and self.pending[-1] == ("learner", message["cb"]):
+                self.pending.pop()
+                if self.learner_alive and not _write(self.learner, line):
+                    self.learner_alive = False
+            return True
+        sequence = message.get("seq")
+        if not isinstance(sequence, int):
+            return False
+        if len(self.pending) >= MAX_NESTING:
+            raise LearnerProtocolError(
+                f"calls between its code and the tests nested more than {MAX_NESTING} deep"
+            )
+        if message.get("hidden") is True and self.visible_stderr is None:
+            self.visible_stderr = self._settled_stderr()
+        self.pending.append(("test", sequence))
+        if self.learner_alive and not _write(self.learner, line):
+            self.learner_alive = False
+        return True
+
+    def _settled_stderr(self) -> int:
+        """The learner's stderr length before the first hidden request goes out. Everything
+        counted was written before the learner saw any hidden input; a short wait lets what it
+        printed for the visible tests arrive. 0 where the backend does not tell."""
+        length = _stderr_length(self.learner)
+        if length is None:
+            return 0
+        deadline = time.monotonic() + 0.2
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            now = _stderr_length(self.learner) or 0
+            if now == length:
+                break
+            length = now
+        return length
 
 
 def _describe(result: JobResult) -> str:
     return f" ({result.explain()})"
+
+
+def _learner_output(result: JobResult, visible_bytes: int | None) -> str:
+    """The learner's printed output up to the first hidden test: what learner code prints
+    while hidden tests call it would show their inputs."""
+    data = result.stderr if visible_bytes is None else result.stderr[:visible_bytes]
+    output = data.decode("utf-8", "replace")
+    if len(output) > LEARNER_OUTPUT_LIMIT:
+        output = output[:LEARNER_OUTPUT_LIMIT] + "\n[output cut]"
+    return output
+
+
+def _zero_outcome(source: NotebookNode, message: str, output: str) -> GradingOutcome:
+    cells = [
+        CellResult(
+            grade_id=cell.grade_id,
+            points=0.0,
+            max_points=cell.points,
+            passed=False,
+            hidden=cell.hidden,
+        )
+        for cell in classify(source).cells
+        if cell.kind == "test"
+    ]
+    return GradingOutcome(
+        points=0.0,
+        max_points=sum(cell.max_points for cell in cells),
+        cells=cells,
+        learner_output=output,
+        message=message,
+    )
 
 
 def _outcome(
@@ -262,6 +487,7 @@ def _outcome(
     verdict: dict[str, Any],
     ready: dict[str, Any],
     learner_result: JobResult,
+    output: str,
 ) -> GradingOutcome:
     exercise = classify(source)
     by_id = {
@@ -288,6 +514,12 @@ def _outcome(
                     hidden=cell.hidden,
                     output="" if cell.hidden else str(item.get("output", ""))[:20_000],
                     traceback="" if cell.hidden else str(item.get("traceback", ""))[:8_000],
+                    hidden_output=str(item.get("hidden_output", ""))[:20_000]
+                    if cell.hidden
+                    else "",
+                    hidden_traceback=str(item.get("hidden_traceback", ""))[:8_000]
+                    if cell.hidden
+                    else "",
                 )
             )
     learner_errors = [
@@ -295,9 +527,6 @@ def _outcome(
         for cell_id, item in statuses.items()
         if item.get("ok") is False
     ]
-    output = learner_result.stderr.decode("utf-8", "replace")
-    if len(output) > LEARNER_OUTPUT_LIMIT:
-        output = output[:LEARNER_OUTPUT_LIMIT] + "\n[output cut]"
     message = ""
     if (
         learner_result.timed_out
