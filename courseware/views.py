@@ -106,7 +106,10 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
     )
 
 
-def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+def _lesson_page(
+    request: HttpRequest, course_slug: str, lesson_slug: str, **extra: Any
+) -> HttpResponse:
+    """The lesson page; `extra` adds to its context (the check-yourself feedback)."""
     course = _course(course_slug)
     lesson = get_object_or_404(
         Lesson.objects.select_related("module"),
@@ -120,6 +123,10 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
     module_lessons = list(
         lesson.module.lessons.filter(is_active=True).order_by("order").only("slug", "title")
     )
+    if "check_items" in extra:
+        extra["check_items"] = lesson_check_feedback(
+            checks=lesson.checks, selected_for=request.POST.getlist
+        )
     return render(
         request,
         "courseware/lesson.html",
@@ -132,8 +139,13 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "is_read": lesson.pk in read_ids,
             "previous": previous,
             "next": following,
+            **extra,
         },
     )
+
+
+def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    return _lesson_page(request, course_slug, lesson_slug)
 
 
 @login_required
@@ -386,35 +398,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def lesson_check(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     """The lesson again, with feedback on its "check yourself" answers (nothing is stored)."""
-    course = _course(course_slug)
-    lesson = get_object_or_404(
-        Lesson.objects.select_related("module"),
-        course=course,
-        slug=lesson_slug,
-        is_active=True,
-        module__is_active=True,
-    )
-    previous, following = selectors.lesson_neighbours(lesson=lesson)
-    read_ids = selectors.lessons_read_ids(user=request.user, course=course)
-    module_lessons = list(
-        lesson.module.lessons.filter(is_active=True).order_by("order").only("slug", "title")
-    )
-    check_items = lesson_check_feedback(checks=lesson.checks, selected_for=request.POST.getlist)
-    return render(
-        request,
-        "courseware/lesson.html",
-        {
-            "course": course,
-            "module": lesson.module,
-            "lesson": lesson,
-            "module_lessons": module_lessons,
-            "read_ids": read_ids,
-            "is_read": lesson.pk in read_ids,
-            "previous": previous,
-            "next": following,
-            "check_items": check_items,
-        },
-    )
+    return _lesson_page(request, course_slug, lesson_slug, check_items=None)
 
 
 def glossary(request: HttpRequest, course_slug: str) -> HttpResponse:
