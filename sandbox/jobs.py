@@ -19,6 +19,17 @@ class SandboxError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
+    """What one job may use.
+
+    `address_space_mb` is the job's RLIMIT_AS (None: no limit), on every backend: past it an
+    allocation fails inside the job (Python raises MemoryError, a cell fails) instead of the
+    whole job being killed for memory. It counts virtual memory, not memory used: a Python that
+    has imported numpy and torch (on the warm paths, before the job's first line) already maps
+    about 700 MB with one thread (measured: 600-670 MB, torch 2 on x86-64), and each extra
+    thread reserves up to 64 MB more for its allocator arena and 8 MB of stack. Give a job that
+    uses torch at least 1024 MB plus what it allocates.
+    """
+
     wall_seconds: float = 30.0
     cpu_seconds: float = 30.0
     memory_mb: int = 1024
@@ -27,6 +38,12 @@ class Limits:
     tmp_mb: int = 64
     cpus: float = 1.0
     gpus: int = 0
+    address_space_mb: int | None = None
+
+
+def address_space_bytes(limits: Limits) -> int | None:
+    """The job's RLIMIT_AS in bytes (None: no limit)."""
+    return None if limits.address_space_mb is None else limits.address_space_mb * 1024 * 1024
 
 
 @dataclass(frozen=True)

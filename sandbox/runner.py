@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 import selectors
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
@@ -16,7 +19,14 @@ from sandbox.jobs import Job, JobResult, Limits, SandboxError
 
 class RunningJob(ABC):
     """A job that has started. Its stdin and stdout are pipes the caller may talk over; stderr
-    is collected in the background up to the output limit."""
+    is collected in the background up to the output limit.
+
+    The caller calls finish() exactly once, in a `finally`, whatever went wrong while it talked
+    to the job: finish() kills what is left of the job and removes its job directory and cgroup
+    even when the caller's side failed. A job dropped without finish() is still stopped by its
+    wall timer and its host resources are released when it is garbage-collected or the process
+    exits, but until then it holds them: do not rely on that.
+    """
 
     timed_out: bool = False
 
@@ -65,6 +75,12 @@ class Sandbox(ABC):
     @abstractmethod
     def start(self, job: Job) -> RunningJob:
         """Start a job whose stdin and stdout the caller drives (the grading protocol)."""
+
+    def close(self) -> None:
+        """Stop what this sandbox keeps between jobs (a warm zygote, warm containers) and remove
+        their cgroups and job directories. Safe to call more than once; a job started later
+        starts them again. A backend that keeps nothing between jobs has nothing to stop."""
+        return None
 
     def run(self, job: Job) -> JobResult:
         """Run a job to the end: feed its stdin, collect stdout and stderr within limits."""
@@ -180,6 +196,47 @@ class BoundedReader(threading.Thread):
 
     def value(self) -> bytes:
         return b"".join(self.chunks)
+
+
+def release_in_background(release: Callable[[], None]) -> None:
+    """Run a dropped job's release (a finalizer) in a thread of its own: garbage collection may
+    call it while this thread holds any lock, the release's own included. At exit, once other
+    threads are done, it runs here."""
+    if not threading.main_thread().is_alive():
+        release()
+        return
+    threading.Thread(target=release, daemon=True).start()
+
+
+JOB_DIRECTORY_PREFIX = "academy-job-"
+
+
+def make_job_directory(root: str | None = None) -> str:
+    """A fresh directory for a job's files, to be bound read-only at /job.
+
+    It is `<private>/job`: the private parent is 0700 and this process's own, so no other host
+    user can reach the files (a grading's hidden tests are among them), while the directory
+    itself is 0755 so the sandbox user can read it once it is bound at /job (a bind mount is
+    reached without crossing its host parents)."""
+    parent = tempfile.mkdtemp(prefix=JOB_DIRECTORY_PREFIX, dir=root)
+    try:
+        os.chmod(parent, 0o700)
+        job_dir = os.path.join(parent, "job")
+        os.mkdir(job_dir)
+        os.chmod(job_dir, 0o755)
+    except BaseException:
+        shutil.rmtree(parent, ignore_errors=True)
+        raise
+    return job_dir
+
+
+def remove_job_directory(job_dir: str) -> None:
+    """Remove a directory from make_job_directory() with its private parent."""
+    parent = os.path.dirname(job_dir)
+    if os.path.basename(parent).startswith(JOB_DIRECTORY_PREFIX):
+        shutil.rmtree(parent, ignore_errors=True)
+    else:
+        shutil.rmtree(job_dir, ignore_errors=True)
 
 
 def _close_quietly(fd: int) -> None:

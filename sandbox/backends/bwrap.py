@@ -5,8 +5,11 @@ IPC, UTS and cgroup namespaces with a root made of read-only binds (/usr, the sa
 environment and the job's files) and a private size-limited /tmp; then `setpriv` drops to uid
 65534 with no capabilities and no-new-privileges before the job's command runs. The launcher
 has an empty environment. Memory, processes and CPU share are limited by a per-job cgroup that
-the launcher joins before bwrap starts; CPU time by RLIMIT_CPU; wall time by a timer that kills
-the whole group.
+the launcher joins before bwrap starts; CPU time by RLIMIT_CPU (and address space by RLIMIT_AS,
+where the job asks for a limit); wall time by a timer that kills the whole group. `--new-session`
+gives the job a session and process group of its own, and in its PID namespace its parent is
+bwrap's init, which ignores what a job sends it: no signal of a job (to its group, to -1, to its
+parent, to any group number) reaches past the job. The job's files are in a private directory.
 
 Started as an ordinary user, bwrap runs unprivileged in a new user namespace and limits come from
 a delegated cgroup; where none is writable, the backend refuses to run unless the operator set
@@ -21,15 +24,21 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
+import weakref
 from pathlib import Path
 from typing import IO
 
 from sandbox.cgroups import CgroupManager, JobGroup
 from sandbox.gpus import acquire_gpu
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
-from sandbox.runner import RunningJob, Sandbox, popen_without_environment
+from sandbox.runner import (
+    RunningJob,
+    Sandbox,
+    make_job_directory,
+    popen_without_environment,
+    remove_job_directory,
+)
 from sandbox.warm.pool import WarmPool
 
 logger = logging.getLogger(__name__)
@@ -155,10 +164,10 @@ class BwrapSandbox(Sandbox):
         return environment
 
     def job_directory(self, job: Job) -> str:
-        """A fresh host directory with the job's files, bound read-only at /job."""
-        job_dir = tempfile.mkdtemp(prefix="academy-job-")
+        """A fresh host directory with the job's files, bound read-only at /job; only this
+        process's user can reach it on the host (see make_job_directory)."""
+        job_dir = make_job_directory()
         try:
-            os.chmod(job_dir, 0o755)
             for name, content in job.files.items():
                 target = Path(job_dir) / name
                 if not target.resolve().is_relative_to(Path(job_dir).resolve()):
@@ -167,9 +176,13 @@ class BwrapSandbox(Sandbox):
                 target.write_bytes(content)
                 target.chmod(0o644)
         except BaseException:
-            shutil.rmtree(job_dir, ignore_errors=True)
+            remove_job_directory(job_dir)
             raise
         return job_dir
+
+    def close(self) -> None:
+        """Stop the warm zygote, with its cgroup and job directory (twice is harmless)."""
+        self.warm_pool.close()
 
     def prewarm(self) -> None:
         """Start the zygote now (a worker calls this at start) so no learner waits for it."""
@@ -203,6 +216,7 @@ class BwrapSandbox(Sandbox):
         if job.limits.gpus > 0:
             gpu_index, gpu_lock = acquire_gpu(self.gpus, job.limits.wall_seconds)
         job_dir = self.job_directory(job)
+        group = None
         try:
             group = None if self.limits_problem else self.cgroups.create(job.limits)
             argv = self.argv(job, job_dir, gpu_index)
@@ -214,7 +228,9 @@ class BwrapSandbox(Sandbox):
                 stderr=subprocess.PIPE,
             )
         except BaseException:
-            shutil.rmtree(job_dir, ignore_errors=True)
+            remove_job_directory(job_dir)
+            if group is not None:
+                group.remove()
             if gpu_lock is not None:
                 gpu_lock.close()
             raise
@@ -243,6 +259,9 @@ def _launcher(group: JobGroup | None, limits: Limits) -> str:
             lines.append(f"echo $$ > {path}/cgroup.procs || exit 125")
     cpu = max(1, math.ceil(limits.cpu_seconds))
     lines.append(f"ulimit -t {cpu} && ulimit -c 0 || exit 125")
+    if limits.address_space_mb is not None:
+        # dash's -v is RLIMIT_AS, in KiB, soft and hard: bwrap and setpriv need a few MB of it.
+        lines.append(f"ulimit -v {limits.address_space_mb * 1024} || exit 125")
     lines.append('exec "$@"')
     return "\n".join(lines)
 
@@ -259,6 +278,10 @@ def gpu_device_files(index: int) -> list[str]:
 
 
 class BwrapRunningJob(RunningJob):
+    """A cold bwrap job. Call finish() exactly once (in a `finally`): it removes the job's cgroup
+    and job directory whatever happened before; a job dropped without it is stopped by its wall
+    timer and cleaned up when collected."""
+
     def __init__(
         self,
         process: subprocess.Popen[bytes],
@@ -276,6 +299,9 @@ class BwrapRunningJob(RunningJob):
         assert process.stdout is not None
         stderr_fd = os.dup(process.stderr.fileno())
         process.stderr.close()
+        self._release = weakref.finalize(
+            self, _release_cold_job, group, job_dir, gpu_lock, [process.stdin, process.stdout]
+        )
         self.watch(stderr_fd=stderr_fd, limits=job.limits)
 
     @property
@@ -308,33 +334,28 @@ class BwrapRunningJob(RunningJob):
         if self._finished:
             raise RuntimeError("finish() called twice")
         self._finished = True
-        if kill:
-            self._kill()
         try:
-            self.process.wait(timeout=wait_seconds)
-        except subprocess.TimeoutExpired:
-            self._kill()
-            self.process.wait()
-        wall = time.monotonic() - self.started
-        self.timer.cancel()
-        if self.group is not None:
-            self.group.kill_all()
-        self.stderr_reader.join(timeout=5)
-        for stream in (self.process.stdin, self.process.stdout):
+            if kill:
+                self._kill()
             try:
-                if stream is not None:
-                    stream.close()
-            except OSError:
-                pass
-        returncode = self.process.returncode
-        out_of_memory = self.group.out_of_memory() if self.group else False
-        peak = self.group.peak_memory_bytes() if self.group else 0
-        cpu = self.group.cpu_seconds() if self.group else 0.0
-        if self.group is not None:
-            self.group.remove()
-        shutil.rmtree(self.job_dir, ignore_errors=True)
-        if self.gpu_lock is not None:
-            self.gpu_lock.close()
+                self.process.wait(timeout=wait_seconds)
+            except subprocess.TimeoutExpired:
+                self._kill()
+                self.process.wait()
+            wall = time.monotonic() - self.started
+            self.timer.cancel()
+            if self.group is not None:
+                self.group.kill_all()
+            self.stderr_reader.join(timeout=5)
+            returncode = self.process.returncode
+            out_of_memory = self.group.out_of_memory() if self.group else False
+            peak = self.group.peak_memory_bytes() if self.group else 0
+            cpu = self.group.cpu_seconds() if self.group else 0.0
+        finally:
+            self.timer.cancel()
+            if self.process.returncode is None:
+                self._kill()
+            self._release()
         exit_code: int | None = returncode if returncode is not None and returncode >= 0 else None
         killed_by = -returncode if returncode is not None and returncode < 0 else None
         # bwrap reports its child's death by signal as exit status 128 + signal.
@@ -354,3 +375,27 @@ class BwrapRunningJob(RunningJob):
             cpu_seconds=cpu,
             cpu_limit_exceeded=cpu_exceeded and not self.timed_out,
         )
+
+
+def _release_cold_job(
+    group: JobGroup | None,
+    job_dir: str,
+    gpu_lock: IO[str] | None,
+    streams: list[IO[bytes] | None],
+) -> None:
+    """Everything a cold job holds on the host, released once (finish() or collection). The
+    streams are closed here too: a Popen dropped while running is kept by `subprocess` until it
+    is reaped, and its pipes with it."""
+    try:
+        if group is not None:
+            group.remove()
+    finally:
+        remove_job_directory(job_dir)
+        if gpu_lock is not None:
+            gpu_lock.close()
+        for stream in streams:
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass

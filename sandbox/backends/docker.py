@@ -2,10 +2,16 @@
 
 Each job gets a fresh container from the sandbox image (sandbox/images/) with no network, a
 read-only root, a private size-limited /tmp, uid 65534, every capability dropped,
-no-new-privileges, memory (no swap), process, CPU-share and CPU-time limits, an init process
-that reaps everything, and no log driver, so nothing the job prints is kept by the daemon. The
-job's files are bound read-only at /job from a per-job host directory. The container is removed
-by force at the end, whatever happened, and at once when the wall time runs out.
+no-new-privileges, memory (no swap), process, CPU-share and CPU-time limits (and an address-space
+limit where the job asks for one), an init process that reaps everything, and no log driver, so
+nothing the job prints is kept by the daemon. The job's files are bound read-only at /job from a
+private per-job host directory. The container is removed by force at the end, whatever happened,
+and at once when the wall time runs out.
+
+Signals: each job is alone in its container's PID namespace. Its init (docker-init) puts the job
+in a process group of its own, ignores the SIGKILL and SIGSTOP a job sends it and forwards other
+signals to the job, so whatever a job signals (its group, -1, its parent, any group number)
+reaches only the job's own processes; no other job's process is visible to it.
 
 The job's stdin and stdout are real pipes: a pump thread feeds stdin to the container's attach
 socket, and a reader thread splits the socket's multiplexed stream into the stdout pipe and a
@@ -33,10 +39,8 @@ import logging
 import math
 import os
 import select
-import shutil
 import signal
 import socket
-import tempfile
 import threading
 import time
 import uuid
@@ -47,13 +51,20 @@ from typing import IO, Any
 
 from sandbox.cgroups import CgroupManager, JobGroup
 from sandbox.gpus import acquire_gpu
-from sandbox.jobs import Job, JobResult, Limits, SandboxError
-from sandbox.runner import RunningJob, Sandbox
+from sandbox.jobs import Job, JobResult, Limits, SandboxError, address_space_bytes
+from sandbox.runner import (
+    RunningJob,
+    Sandbox,
+    make_job_directory,
+    release_in_background,
+    remove_job_directory,
+)
 
 logger = logging.getLogger(__name__)
 
 SANDBOX_USER = "65534:65534"
 IMAGE_PYTHON = "/opt/sandbox/bin/python"
+PRLIMIT = "/usr/bin/prlimit"  # util-linux, in the sandbox image
 IMAGE_PATH = "/opt/sandbox/bin:/usr/local/bin:/usr/bin:/bin"
 CGROUP_PARENT = "academy-docker"
 JOB_LABEL = "academy.sandbox"
@@ -105,13 +116,6 @@ def write_job_files(job: Job, job_dir: str) -> None:
         target.parent.chmod(0o755)
         target.write_bytes(content)
         target.chmod(0o644)
-
-
-def make_job_directory(root: str | None) -> str:
-    """A fresh host directory (0755), bound read-only at /job."""
-    job_dir = tempfile.mkdtemp(prefix="academy-job-", dir=root)
-    os.chmod(job_dir, 0o755)
-    return job_dir
 
 
 def warm_command(arguments: tuple[str, ...]) -> bool:
@@ -237,6 +241,11 @@ class DockerSandbox(Sandbox):
         command = list(job.command)
         if command and command[0] == "python":
             command[0] = self.python
+        address_space = address_space_bytes(limits)
+        if address_space is not None:
+            # RLIMIT_AS set by the job's first process, which then becomes the job: as a
+            # container ulimit it would also bind the runtime's own setup (runc fails under it).
+            command = [PRLIMIT, f"--as={address_space}", "--", *command]
         return {
             "image": self.image_for(job),
             "command": command,
@@ -266,6 +275,10 @@ class DockerSandbox(Sandbox):
 
     def shape(self, job: Job) -> _Shape:
         return _Shape(self.image_for(job), job.profile, job.limits.tmp_mb, _threads(job.limits))
+
+    def close(self) -> None:
+        """Remove the warm containers that wait for a job (twice is harmless)."""
+        self.warm_pool.close()
 
     def prewarm(self) -> None:
         """Start a warm container for default limits now (a worker calls this at start)."""
@@ -313,7 +326,8 @@ class DockerSandbox(Sandbox):
         cgroup_parent = f"/{CGROUP_PARENT}/{group_name}" if cgroups else None
         spec = job
         if warm:
-            limits = replace(job.limits, cpu_seconds=WARM_CPU_SECONDS)
+            # The job sets its own address-space limit once it takes the container.
+            limits = replace(job.limits, cpu_seconds=WARM_CPU_SECONDS, address_space_mb=None)
             command = ("python", "-I", "-c", BOOTSTRAP, *WARM_MODULES)
             spec = Job(command=command, profile=job.profile, limits=limits)
         try:
@@ -345,7 +359,7 @@ class DockerSandbox(Sandbox):
             if container_id is not None:
                 _remove(api, container_id)
             if job_dir is not None:
-                shutil.rmtree(job_dir, ignore_errors=True)
+                remove_job_directory(job_dir)
             _remove_groups(cgroups, group_name)
             raise
         group = None
@@ -374,6 +388,7 @@ class DockerSandbox(Sandbox):
             "argv": list(job.command),
             "environment": job_environment(job, gpu_visible=False),
             "cpu_seconds": max(1, math.ceil(job.limits.cpu_seconds)),
+            "address_space_bytes": address_space_bytes(job.limits),
         }
         container.reset_accounting()
         container.stderr = _BoundedBuffer(job.limits.output_bytes)
@@ -408,6 +423,7 @@ class _Container:
         self.gpu_lock: IO[str] | None = None
         self.timed_out = False
         self.killed = False
+        self.released = False
         self.started = time.monotonic()
         self.deadline = self.started + limits.wall_seconds
         self.cpu_baseline = 0.0
@@ -598,7 +614,11 @@ class _Container:
             self.close_caller_end(fd)
 
     def release(self) -> None:
-        """Remove the container and everything of it, whatever state it is in."""
+        """Remove the container and everything of it, whatever state it is in (once: a second
+        call does nothing)."""
+        if self.released:
+            return
+        self.released = True
         if self.timer is not None:
             self.timer.cancel()
         _remove(self.api, self.container_id)
@@ -611,18 +631,24 @@ class _Container:
         if not self.pump.is_alive() and self.pump.ident is None:
             os.close(self.stdin_read)  # the job never began: no pump to close it
         _remove_groups(self.cgroups, self.group_name)
-        shutil.rmtree(self.job_dir, ignore_errors=True)
+        remove_job_directory(self.job_dir)
         if self.gpu_lock is not None:
             self.gpu_lock.close()
             self.gpu_lock = None
 
 
 class DockerRunningJob(RunningJob):
+    """A job in its own container. Call finish() exactly once (in a `finally`): it removes the
+    container, its job directory and cgroup whatever happened before; a job dropped without it
+    is killed by its wall timer and removed when collected."""
+
     def __init__(self, container: _Container, job: Job) -> None:
         self.container = container
         self.container_id = container.container_id
         self.job = job
         self._finished = False
+        # Dropped unfinished: release from a thread (GC may run inside the client's locks).
+        self._release = weakref.finalize(self, release_in_background, container.release)
 
     @property
     def stdin_fd(self) -> int:
@@ -655,6 +681,7 @@ class DockerRunningJob(RunningJob):
             peak = group.peak_memory_bytes() if group else 0
             cpu = max(0.0, group.cpu_seconds() - container.cpu_baseline) if group else 0.0
         finally:
+            self._release.detach()  # released here and now, not by a thread
             container.release()
         returncode = state.get("ExitCode")
         exit_code: int | None = returncode if isinstance(returncode, int) else None

@@ -3,9 +3,9 @@
 The host starts it as `python -I -c <this file's text> numpy torch` in a container with the same
 isolation and limits as any job's. It imports those modules (paying torch's 1.6-2 s once, before
 any job exists), says it is ready on stdout, and waits for one line on stdin: its job's argv,
-environment and CPU time. Only then, and only once, does it run that job in this interpreter; the
-container is removed when the job ends, so nothing of a job can be seen by another. It runs no
-code from anywhere else, and this host never imports this module. Stdlib only.
+environment, CPU time and address-space limit. Only then, and only once, does it run that job in
+this interpreter; the container is removed when the job ends, so nothing of a job can be seen by
+another. It runs no code from anywhere else, and this host never imports this module. Stdlib only.
 """
 
 import atexit
@@ -119,6 +119,10 @@ def main() -> None:
         cpu = min(cpu, hard - 1)
     # SIGXCPU at the limit, SIGKILL a second later; the job cannot raise either.
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    address_space = spec.get("address_space_bytes")
+    if address_space is not None:
+        # What this interpreter mapped for torch counts, as it would in a cold job's.
+        resource.setrlimit(resource.RLIMIT_AS, (int(address_space), int(address_space)))
     os.environ.clear()
     os.environ.update(spec["environment"])
     os.chdir("/tmp")

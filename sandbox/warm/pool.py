@@ -5,31 +5,45 @@ The zygote sandbox is built like any bwrap job (read-only root, no network, uid 
 environment) and lives in its own cgroup. For a job, this process makes the job's cgroup and
 pipes, hands the zygote only descriptors, learns the child's host PID from the kernel
 (SCM_CREDENTIALS), moves the child into the job's cgroup, and only then sends it the job.
+
+Before each job the zygote must answer a ping: one that does not (stopped, frozen, dying) is
+replaced, and a job whose fork it did not hand over is retried once on the fresh zygote. Jobs
+the old zygote forked keep running in its sandbox, which is stopped after the last of them.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
-import shutil
 import socket
 import struct
 import subprocess
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sandbox.cgroups import CgroupManager, JobGroup
-from sandbox.jobs import Job, JobResult, Limits, SandboxError
-from sandbox.runner import RunningJob
+from sandbox.jobs import Job, JobResult, Limits, SandboxError, address_space_bytes
+from sandbox.runner import RunningJob, release_in_background, remove_job_directory
 
 logger = logging.getLogger(__name__)
 
 ZYGOTE = Path(__file__).with_name("zygote.py")
 WARM_MODULES = ("numpy", "torch")
 START_SECONDS = 60.0
+
+
+PING_SECONDS = 5.0  # a zygote answers in microseconds; a loaded host must not look dead
+HANDSHAKE_SECONDS = 10.0
+
+
+class ZygoteUnanswered(Exception):
+    """The zygote did not fork a child for a job or did not answer: it is replaced."""
 
 
 class Zygote:
@@ -39,17 +53,40 @@ class Zygote:
         control: socket.socket,
         group: JobGroup,
         job_dir: str,
+        pid: int,
     ) -> None:
         self.process = process
         self.job_dir = job_dir  # bound at the zygote's /job; jobs mount their own over it
         self.control = control
+        self.control.settimeout(PING_SECONDS)
         self.group = group
-        self.lock = threading.Lock()
+        self.pid = pid  # the zygote's own Python process, as this host numbers it
+        self.lock = threading.Lock()  # one request at a time on the control socket
+        self.jobs = 0  # started and not yet finished (the pool's lock guards it)
+        self.retired = False
+        self.stopped = False
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def answers(self) -> bool:
+        """Alive and answering: a stopped (SIGSTOP), frozen or dying zygote is still a running
+        process to `poll()`, but it does not answer a ping."""
+        if not self.alive():
+            return False
+        with self.lock:
+            try:
+                self.control.sendall(b"P")
+                return self.control.recv(1) == b"p"
+            except OSError:
+                return False
+
     def stop(self) -> None:
+        """Stop the zygote's whole sandbox and remove its cgroup and job directory (twice is
+        harmless)."""
+        if self.stopped:
+            return
+        self.stopped = True
         try:
             self.control.close()
         except OSError:
@@ -57,20 +94,30 @@ class Zygote:
         self.group.remove()
         self.process.kill()
         self.process.wait()
-        shutil.rmtree(self.job_dir, ignore_errors=True)
+        remove_job_directory(self.job_dir)
 
 
 class WarmPool:
-    """One zygote per sandbox instance, started on first use and restarted if it dies."""
+    """One zygote per sandbox instance, started on first use and replaced when it dies or stops
+    answering. A replaced zygote is left as it is until the last job it forked has finished (its
+    jobs live in its PID namespace), then stopped."""
 
     def __init__(self, backend: Any, cgroups: CgroupManager) -> None:
         self.backend = backend
         self.cgroups = cgroups
         self.zygote: Zygote | None = None
+        self.retired: list[Zygote] = []
         self.lock = threading.Lock()
+        self.pid = os.getpid()
+        # At exit the zygote's cgroup and job directory go too (`manage.py grade` never says
+        # it is done). A weak reference, so the hook keeps no pool alive.
+        atexit.register(_close_pool, weakref.ref(self))
 
     def _start_zygote(self) -> Zygote:
         host_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        # The kernel attaches the sender's pid, in this host's numbering, to what the zygote
+        # sends: its "ready" tells us which process it is.
+        host_end.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         group = self.cgroups.create(
             Limits(memory_mb=4096, processes=512, cpus=float(os.cpu_count() or 1))
         )
@@ -78,7 +125,11 @@ class WarmPool:
             command=("python", "-I", "/job/zygote.py", *WARM_MODULES),
             files={"zygote.py": ZYGOTE.read_bytes()},
         )
-        job_dir = self.backend.job_directory(job)
+        try:
+            job_dir = self.backend.job_directory(job)
+        except BaseException:
+            group.remove()
+            raise
         argv = self.backend.argv(job, job_dir, None)
         launcher = "\n".join(
             [f"echo $$ > {path}/cgroup.procs || exit 125" for path in group.paths]
@@ -95,81 +146,173 @@ class WarmPool:
         )
         zygote_end.close()
         host_end.settimeout(START_SECONDS)
+        pid = 0
         try:
-            ready = host_end.recv(16)
-        except OSError:
+            ready, ancillary, _, _ = host_end.recvmsg(16, socket.CMSG_SPACE(12))
+            pid = _peer_pid(ancillary)
+        except (OSError, ValueError):
             ready = b""
-        if ready != b"ready\n":
-            shutil.rmtree(job_dir, ignore_errors=True)
+        if ready != b"ready\n" or pid <= 0:
+            remove_job_directory(job_dir)
+            process.kill()
             error = (
                 process.stderr.read().decode("utf-8", "replace")[-2000:] if process.stderr else ""
             )
-            process.kill()
+            process.wait()
             group.remove()
+            host_end.close()
             raise SandboxError(f"The warm sandbox did not start: {error}")
-        host_end.settimeout(None)
         if process.stderr is not None:
             threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
-        return Zygote(process, host_end, group, job_dir)
+        return Zygote(process, host_end, group, job_dir, pid)
+
+    def _forked(self) -> None:
+        """A forked worker inherits its parent's zygote: it is the parent's to use and stop."""
+        if os.getpid() != self.pid:
+            self.pid = os.getpid()
+            self.zygote = None
+            self.retired = []
 
     def ready(self) -> Zygote:
+        """The current zygote once it has answered a ping; a fresh one in place of one that
+        does not."""
         with self.lock:
-            if self.zygote is None or not self.zygote.alive():
-                if self.zygote is not None:
-                    self.zygote.stop()
-                self.zygote = self._start_zygote()
+            self._forked()
+            zygote = self.zygote
+            if zygote is not None and zygote.answers():
+                return zygote
+            if zygote is not None:
+                self._retire(zygote)
+            self.zygote = self._start_zygote()
             return self.zygote
 
+    def _retire(self, zygote: Zygote) -> None:
+        """Take a zygote out of service (the pool's lock is held)."""
+        if self.zygote is zygote:
+            self.zygote = None
+        if zygote.retired:
+            return
+        logger.warning(
+            "The warm sandbox (pid %s) stopped answering; starting a fresh one.", zygote.pid
+        )
+        zygote.retired = True
+        # Its sandbox goes only once the jobs it forked have ended: they live in its PID
+        # namespace, and neither the zygote nor its bwrap may die under them.
+        if zygote.jobs == 0:
+            zygote.stop()
+        else:
+            self.retired.append(zygote)
+
+    def _job_done(self, zygote: Zygote) -> None:
+        with self.lock:
+            zygote.jobs -= 1
+            if zygote.retired and zygote.jobs == 0:
+                zygote.stop()
+                if zygote in self.retired:
+                    self.retired.remove(zygote)
+
     def start(self, job: Job) -> RunningJob:
-        zygote = self.ready()
+        """Fork a child for the job; if the zygote does not hand one over, replace it and try
+        once more on the fresh one, so no job fails for what an earlier one left behind."""
+        problem: ZygoteUnanswered | None = None
+        for _ in range(2):
+            zygote = self.ready()
+            try:
+                return self._fork(zygote, job)
+            except ZygoteUnanswered as error:
+                problem = error
+                with self.lock:
+                    self._retire(zygote)
+        raise SandboxError(f"The warm sandbox did not take the job: {problem}")
+
+    def _fork(self, zygote: Zygote, job: Job) -> RunningJob:
         group = self.cgroups.create(job.limits)
+        with self.lock:
+            zygote.jobs += 1
+        try:
+            return self._hand_over(zygote, job, group)
+        except BaseException:
+            group.remove()
+            self._job_done(zygote)
+            raise
+
+    def _hand_over(self, zygote: Zygote, job: Job, group: JobGroup) -> RunningJob:
         child_control, host_control = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         host_control.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         stdin_read, stdin_write = os.pipe()
         stdout_read, stdout_write = os.pipe()
         stderr_read, stderr_write = os.pipe()
         child_fds = [child_control.fileno(), stdin_read, stdout_write, stderr_write]
+        kept = [stdin_write, stdout_read, stderr_read]
         try:
-            with zygote.lock:
-                socket.send_fds(zygote.control, [b"F"], child_fds)
-        except OSError as error:
-            for fd in (stdin_write, stdout_read, stderr_read):
-                os.close(fd)
-            group.remove()
-            raise SandboxError(f"The warm sandbox is gone: {error}") from error
-        finally:
-            child_control.close()
-            for fd in (stdin_read, stdout_write, stderr_write):
-                os.close(fd)
-        host_control.settimeout(10)
-        try:
-            _, ancillary, _, _ = host_control.recvmsg(16, socket.CMSG_SPACE(12))
-            pid = _peer_pid(ancillary)
-            for path in group.paths:
-                (path / "cgroup.procs").write_text(str(pid))
+            try:
+                with zygote.lock:
+                    socket.send_fds(zygote.control, [b"F"], child_fds)
+            except OSError as error:
+                raise ZygoteUnanswered(f"the zygote is gone ({error})") from error
+            finally:
+                child_control.close()
+                for fd in (stdin_read, stdout_write, stderr_write):
+                    os.close(fd)
+            host_control.settimeout(HANDSHAKE_SECONDS)
+            try:
+                _, ancillary, _, _ = host_control.recvmsg(16, socket.CMSG_SPACE(12))
+                pid = _peer_pid(ancillary)
+                for path in group.paths:
+                    (path / "cgroup.procs").write_text(str(pid))
+            except (OSError, ValueError) as error:
+                # Nothing of the job has run, nor any of its limits held: the zygote failed.
+                raise ZygoteUnanswered(f"no child took the job ({error})") from error
             spec = {
                 "argv": list(job.command),
                 "environment": self.backend.environment(job, None),
                 "files": {name: content.hex() for name, content in job.files.items()},
                 "tmp_bytes": job.limits.tmp_mb * 1024 * 1024,
                 "cpu_seconds": max(1, int(job.limits.cpu_seconds + 0.999)),
+                "address_space_bytes": address_space_bytes(job.limits),
             }
             payload = json.dumps(spec).encode()
-            host_control.sendall(struct.pack("!I", len(payload)) + payload)
-        except (OSError, ValueError) as error:
-            group.remove()
+            host_control.settimeout(None)  # the child reads it all, or dies and we hear EPIPE
+            try:
+                host_control.sendall(struct.pack("!I", len(payload)) + payload)
+            except OSError:
+                # The child is in the job's cgroup now: dying here is the job's own limits at
+                # work (its files did not fit its memory), and finish() reports it so.
+                pass
+        except BaseException:
             host_control.close()
-            for fd in (stdin_write, stdout_read, stderr_read):
+            for fd in kept:
                 os.close(fd)
-            raise SandboxError(f"The warm sandbox did not take the job: {error}") from error
-        host_control.settimeout(None)
-        return WarmRunningJob(job, group, host_control, stdin_write, stdout_read, stderr_read)
+            raise
+        return WarmRunningJob(
+            job,
+            group,
+            host_control,
+            stdin_write,
+            stdout_read,
+            stderr_read,
+            pid=pid,
+            done=lambda: self._job_done(zygote),
+        )
 
     def close(self) -> None:
+        """Stop every zygote of this pool, with its cgroup and job directory. Safe to call twice;
+        a later job starts a fresh zygote."""
         with self.lock:
-            if self.zygote is not None:
-                self.zygote.stop()
-                self.zygote = None
+            if os.getpid() != self.pid:
+                return
+            zygotes = [*self.retired, *([self.zygote] if self.zygote is not None else [])]
+            self.zygote = None
+            self.retired = []
+        for zygote in zygotes:
+            zygote.retired = True
+            zygote.stop()
+
+
+def _close_pool(reference: weakref.ref[WarmPool]) -> None:
+    pool = reference()
+    if pool is not None:
+        pool.close()
 
 
 def _drain(stream: Any) -> None:
@@ -186,7 +329,47 @@ def _peer_pid(ancillary: list[tuple[int, int, bytes]]) -> int:
     raise ValueError("the warm child sent no credentials")
 
 
+class _Holdings:
+    """What a warm job holds on this host: its cgroup, its pipe and socket ends, and its place
+    in the zygote's count. Released once, by finish() or, for a job never finished, when it is
+    garbage-collected or the process exits."""
+
+    def __init__(
+        self, group: JobGroup, control: socket.socket, fds: list[int], done: Callable[[], None]
+    ) -> None:
+        self.group = group
+        self.control = control
+        self.fds = set(fds)
+        self.done = done
+        self.released = False
+
+    def close(self, fd: int) -> None:
+        """Close one of our descriptors once; a number closed twice could be another file's."""
+        if fd in self.fds:
+            self.fds.discard(fd)
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def release(self) -> None:
+        if self.released:
+            return
+        self.released = True
+        try:
+            self.group.remove()
+        finally:
+            for fd in list(self.fds):
+                self.close(fd)
+            self.control.close()
+            self.done()
+
+
 class WarmRunningJob(RunningJob):
+    """A job forked from the zygote. Call finish() exactly once (in a `finally`): it kills what is
+    left of the job and releases its cgroup and descriptors, whatever happened before. A job
+    dropped without finish() is stopped by its wall timer and released when collected."""
+
     def __init__(
         self,
         job: Job,
@@ -195,13 +378,20 @@ class WarmRunningJob(RunningJob):
         stdin_fd: int,
         stdout_fd: int,
         stderr_fd: int,
+        *,
+        pid: int,
+        done: Callable[[], None],
     ) -> None:
         self.job = job
         self.group = group
         self.control = control
+        self.pid = pid  # the child's host pid (the job runs as its child)
         self._stdin = stdin_fd
-        self._stdin_open = True
         self._stdout = stdout_fd
+        # The stderr end belongs to its reader thread, which closes it.
+        self._holdings = _Holdings(group, control, [stdin_fd, stdout_fd], done)
+        # Dropped unfinished: release from a thread (GC may run inside the pool's lock).
+        self._release = weakref.finalize(self, release_in_background, self._holdings.release)
         self.watch(stderr_fd=stderr_fd, limits=job.limits)
 
     @property
@@ -213,12 +403,7 @@ class WarmRunningJob(RunningJob):
         return self._stdout
 
     def close_stdin(self) -> None:
-        if self._stdin_open:
-            self._stdin_open = False
-            try:
-                os.close(self._stdin)
-            except OSError:
-                pass
+        self._holdings.close(self._stdin)
 
     def _kill(self) -> None:
         self.group.kill_all()
@@ -230,6 +415,8 @@ class WarmRunningJob(RunningJob):
             if len(header) != 4:
                 return {}
             (length,) = struct.unpack("!I", header)
+            if length > 4096:
+                return {}
             data = self.control.recv(length, socket.MSG_WAITALL)
             parsed = json.loads(data)
             return parsed if isinstance(parsed, dict) else {}
@@ -240,25 +427,23 @@ class WarmRunningJob(RunningJob):
         if self._finished:
             raise RuntimeError("finish() called twice")
         self._finished = True
-        if kill:
-            self._kill()
-        status = self._status(wait_seconds)
-        if not status:
-            self._kill()
-        wall = time.monotonic() - self.started
-        self.timer.cancel()
-        self.group.kill_all()
-        self.stderr_reader.join(timeout=5)
-        self.close_stdin()
         try:
-            os.close(self._stdout)
-        except OSError:
-            pass
-        self.control.close()
-        out_of_memory = self.group.out_of_memory()
-        peak = self.group.peak_memory_bytes()
-        cpu = self.group.cpu_seconds()
-        self.group.remove()
+            if kill:
+                self._kill()
+            status = self._status(wait_seconds)
+            if not status:
+                self._kill()
+            wall = time.monotonic() - self.started
+            self.timer.cancel()
+            self.group.kill_all()
+            self.stderr_reader.join(timeout=5)
+            out_of_memory = self.group.out_of_memory()
+            peak = self.group.peak_memory_bytes()
+            cpu = self.group.cpu_seconds()
+        finally:
+            self.timer.cancel()
+            self._release.detach()  # released here and now, not by a thread
+            self._holdings.release()
         exit_code = status.get("exit")
         signal_number = status.get("signal")
         if not status:

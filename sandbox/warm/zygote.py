@@ -2,10 +2,18 @@
 child per job. It never reads job content: the host hands it only file descriptors, which it
 passes to the child and closes.
 
-Each child, before it runs anything of the job's, takes a new user, mount, PID, network and IPC
-namespace, so no job can see, signal, trace or talk to the zygote or another job; mounts fresh
-tmpfs over /tmp, /job, /dev/shm and /proc; is moved by the host into the job's cgroup; drops every
-capability; and only then receives its job (argv, environment, files) straight from the host.
+Each child, before it runs anything of the job's, leaves the zygote's session and process group,
+takes a new user, mount, PID, network and IPC namespace, so no job can see, signal, trace or talk
+to the zygote or another job; mounts fresh tmpfs over /tmp, /job, /dev/shm and /proc; is moved by
+the host into the job's cgroup; drops every capability; and only then receives its job (argv,
+environment, files) straight from the host. The job process it forks is the first process of the
+new PID namespace and starts a session of its own, so `kill(0, ...)` (which is also
+`kill(getppid(), ...)` there: its parent is outside the namespace) reaches only the job.
+Its random generators are reseeded, so no two jobs draw the numbers the zygote would have.
+
+The control socket carries, from the host, one byte per request: "F" with a job's four
+descriptors (fork a child for it), or "P" (answer "p": the host's liveness check, since a stopped
+zygote still looks alive to `poll()`).
 Started as `python -I /job/zygote.py MODULE...`; stdlib only, besides the modules it warms.
 """
 
@@ -86,6 +94,9 @@ def drop_capabilities():
 def child(control, stdio):
     """The single-use child: it becomes the job after isolating itself."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; we wait for the job
+    # Out of the zygote's session and group: whatever signals this child's group never reaches
+    # the zygote or the zygote's other children.
+    os.setsid()
     uid, gid = os.getuid(), os.getgid()
     credentials = struct.pack("iII", os.getpid(), uid, gid)
     control.sendmsg([b"pid"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, credentials)])
@@ -104,6 +115,9 @@ def child(control, stdio):
     job = os.fork()  # the first process of the new PID namespace
     if job == 0:
         try:
+            # A session and group of its own before any job code, so kill(0) and kill(-pgid)
+            # from the job cannot reach this monitor, which reports its exit status.
+            os.setsid()
             become_job(spec, control, stdio)
         except BaseException:  # noqa: BLE001 - report and die; nothing else may run
             traceback.print_exc()
@@ -160,7 +174,26 @@ def become_job(spec, control, stdio):
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True)
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True)
+    reseed()
+    address_space = spec.get("address_space_bytes")
+    if address_space is not None:
+        # Last, just before the job's code: the zygote's own mappings (torch) count towards it.
+        resource.setrlimit(resource.RLIMIT_AS, (int(address_space), int(address_space)))
     os._exit(run_command(spec["argv"]))
+
+
+def reseed():
+    """Fresh generator states for this job: a fork copies the zygote's, so without this every job
+    would draw the same "random" numbers from numpy's and torch's global generators."""
+    import random
+
+    random.seed(os.urandom(32))
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(numpy.frombuffer(os.urandom(16), dtype=numpy.uint32))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(int.from_bytes(os.urandom(8), "little") >> 1)
 
 
 def run_command(argv):
@@ -231,11 +264,20 @@ def main():
         message, descriptors, _, _ = socket.recv_fds(host, 16, 4)
         if not message:
             return
+        if message == b"P" and not descriptors:
+            host.sendall(b"p")
+            continue
         if len(descriptors) != 4:
             for fd in descriptors:
                 os.close(fd)
             continue
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            # The host sees the job channel close unanswered and takes a fresh zygote.
+            for fd in descriptors:
+                os.close(fd)
+            continue
         if pid == 0:
             host.close()
             control = socket.socket(fileno=descriptors[0])

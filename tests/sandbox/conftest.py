@@ -1,6 +1,6 @@
-"""Fixtures for the sandbox tests: the real bubblewrap backend with the real sandbox Python, the
-real Docker backend with the real sandbox image (cold, and warm: each job in a pre-warmed
-container), and `sandbox`, each of them in turn."""
+"""Fixtures for the sandbox tests: the real bubblewrap backend with the real sandbox Python (warm,
+and cold: a fresh bwrap per job), the real Docker backend with the real sandbox image (cold, and
+warm: each job in a pre-warmed container), and `sandbox`, each of them in turn."""
 
 from collections.abc import Iterator
 
@@ -16,6 +16,11 @@ from tests.docker_support import docker_sandbox
 @pytest.fixture(scope="session")
 def bwrap() -> BwrapSandbox:
     return BwrapSandbox(python=settings.SANDBOX_PYTHON)
+
+
+@pytest.fixture(scope="session")
+def bwrap_cold() -> BwrapSandbox:
+    return BwrapSandbox(python=settings.SANDBOX_PYTHON, warm=False)
 
 
 @pytest.fixture(scope="session")
@@ -39,4 +44,17 @@ def docker_warm() -> Iterator[DockerSandbox]:
 )
 def sandbox(request: pytest.FixtureRequest) -> Sandbox:
     """Every backend and path in turn: the conformance suite must hold for each."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(
+    params=[
+        "bwrap",
+        "bwrap_cold",
+        pytest.param("docker", marks=pytest.mark.docker),
+        pytest.param("docker_warm", marks=pytest.mark.docker),
+    ]
+)
+def every_backend(request: pytest.FixtureRequest) -> Sandbox:
+    """Every backend and path: bubblewrap warm and cold, Docker cold and warm."""
     return request.getfixturevalue(request.param)
