@@ -285,16 +285,6 @@ def _tester_failure(result: JobResult, relay: Relay) -> str:
     )
 
 
-def _stderr_length(running: RunningJob) -> int | None:
-    """How many bytes of the job's stderr the grader has received so far, where the backend
-    lets it be read (local jobs and Docker keep a bounded reader)."""
-    reader = getattr(running, "stderr_reader", None)
-    if reader is None:
-        reader = getattr(getattr(running, "container", None), "stderr", None)
-    kept = getattr(reader, "kept", None)
-    return kept if isinstance(kept, int) else None
-
-
 class Relay:
     """Carries messages between the two sandboxes. Requests from the tests go to the learner;
     while one waits, learner code may call a function the tests passed in (a callback), whose
@@ -433,14 +423,12 @@ class Relay:
     def _settled_stderr(self) -> int:
         """The learner's stderr length before the first hidden request goes out. Everything
         counted was written before the learner saw any hidden input; a short wait lets what it
-        printed for the visible tests arrive. 0 where the backend does not tell."""
-        length = _stderr_length(self.learner)
-        if length is None:
-            return 0
+        printed for the visible tests arrive."""
+        length = self.learner.stderr_bytes_received()
         deadline = time.monotonic() + 0.2
         while time.monotonic() < deadline:
             time.sleep(0.01)
-            now = _stderr_length(self.learner) or 0
+            now = self.learner.stderr_bytes_received()
             if now == length:
                 break
             length = now

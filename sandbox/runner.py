@@ -62,6 +62,11 @@ class RunningJob(ABC):
     def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
         """Wait for the job to end (or kill it), release everything it held, report."""
 
+    def stderr_bytes_received(self) -> int:
+        """How many bytes of the job's stderr have arrived so far (up to the output limit): the
+        grader cuts the learner's output where hidden tests began."""
+        return int(self.stderr_reader.kept)
+
     def close_stdin(self) -> None:
         """End the job's input. Backends make this idempotent and skip stdin in finish() once
         it ran: closing a descriptor number twice can close a file another thread has just

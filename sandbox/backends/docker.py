@@ -661,6 +661,9 @@ class DockerRunningJob(RunningJob):
     def close_stdin(self) -> None:
         self.container.close_caller_end(self.container.stdin_write)
 
+    def stderr_bytes_received(self) -> int:
+        return self.container.stderr.kept
+
     def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
         if self._finished:
             raise RuntimeError("finish() called twice")
