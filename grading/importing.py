@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from nbformat import NotebookNode
 
+from grading.autotests import AutotestError, autotests_expand
 from grading.models import Exercise
 from grading.notebooks import (
     NotebookError,
@@ -128,6 +129,10 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
     errors.extend(f"{notebook_path}:1: {problem}" for problem in validate_source(source))
     if errors:
         return None, errors
+    try:
+        source = autotests_expand(source=source, directory=path)
+    except AutotestError as error:
+        return None, [f"{notebook_path}:1: {error}"]
     try:
         release = release_notebook(source)
     except Exception as error:  # nbgrader preprocessors raise their own error types

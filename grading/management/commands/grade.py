@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from grading.autotests import AutotestError, autotests_expand
 from grading.models import SEED_LIMIT, Exercise, new_seed
 from grading.notebooks import (
     NotebookError,
@@ -116,6 +117,10 @@ class Command(BaseCommand):
             except (OSError, NotebookError) as error:
                 raise CommandError(f"{options['source']}: {error}") from None
             source.metadata.setdefault("kernelspec", {"name": "python3", "language": "python"})
+            try:
+                source = autotests_expand(source=source, directory=options["source"].parent)
+            except AutotestError as error:
+                raise CommandError(f"{options['source']}: {error}") from None
             exercise = Exercise(
                 slug=options["source"].stem,
                 title=options["source"].stem,
