@@ -17,8 +17,9 @@ import json
 import os
 import selectors
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from nbformat import NotebookNode
@@ -180,6 +181,15 @@ def _tester_limits(limits: GradingLimits) -> Limits:
     )
 
 
+def data_file_name(name: str) -> str:
+    """`name` if it is a plain relative path inside the exercise's data folder, else ValueError
+    (the importer refuses such names before they get here)."""
+    path = PurePosixPath(name)
+    if not name or path.is_absolute() or any(part in ("", ".", "..") for part in name.split("/")):
+        raise ValueError(f"not a relative path inside the data folder: {name!r}")
+    return str(path)
+
+
 def grade_notebook(
     *,
     sandbox: Sandbox,
@@ -188,18 +198,23 @@ def grade_notebook(
     limits: GradingLimits,
     profile: str = "python-cpu",
     seed: int = 0,
+    data_files: Mapping[str, bytes] | None = None,
 ) -> GradingOutcome:
     """Grade `answers` (learner code per answer cell) against a source notebook. `seed` goes
-    to the test sandbox only (test cells read it as GRADING_SEED); the learner never sees it."""
+    to the test sandbox only (test cells read it as GRADING_SEED); the learner never sees it.
+    `data_files` (relative path -> bytes) are the exercise's files: both sandboxes find them
+    in their working directory, as nbgrader's kernel finds them beside the notebook."""
     started = time.monotonic()
     parts = split_submission(source, answers, cell_seconds=limits.wall_seconds)
     harness = _harness_files()
+    data = {f"data/{data_file_name(name)}": content for name, content in (data_files or {}).items()}
     learner_job = Job(
         command=("python", "-I", "/job/learner_side.py"),
         files={
             "wire.py": harness["wire.py"],
             "learner_side.py": harness["learner_side.py"],
             "cells.json": json.dumps({"cells": parts.learner_cells}).encode(),
+            **data,
         },
         profile=profile,
         limits=Limits(
@@ -218,6 +233,7 @@ def grade_notebook(
             "wire.py": harness["wire.py"],
             "test_side.py": harness["test_side.py"],
             "tests.json": json.dumps({**parts.tests, "seed": int(seed)}).encode(),
+            **data,
         },
         profile=profile,
         limits=_tester_limits(limits),

@@ -31,6 +31,7 @@ def main():
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     sys.stdout = sys.stderr
+    wire.stage_data_files()
     with open("/job/cells.json", encoding="utf-8") as handle:
         spec = json.load(handle)
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}

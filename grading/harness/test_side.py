@@ -564,6 +564,7 @@ def bind_learner_names(namespace, ready, declared, setup_names):
 def main():
     global CHANNEL, NAMESPACE
     CHANNEL = Channel()
+    wire.stage_data_files()
     with open("/job/tests.json", encoding="utf-8") as handle:
         spec = json.load(handle)
     seed = int(spec.get("seed", 0))

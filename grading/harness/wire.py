@@ -19,6 +19,7 @@ import binascii
 import io
 import json
 import math
+import os
 import re
 import struct
 import sys
@@ -526,3 +527,16 @@ def check_learner_message(message):
     if type(message) is dict and "callback" in message:
         return check_callback_request(message)
     return check_reply(message)
+
+
+DATA_DIRECTORY = "/job/data"
+
+
+def stage_data_files():
+    """Copy the exercise's data files (read-only under /job/data) into the working directory,
+    a private /tmp, where code opens them by relative path as in nbgrader's submission folder.
+    Both sides call it before any cell runs."""
+    import shutil
+
+    if os.path.isdir(DATA_DIRECTORY):
+        shutil.copytree(DATA_DIRECTORY, os.getcwd(), dirs_exist_ok=True)
