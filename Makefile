@@ -4,13 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 SANDBOX_VENV := .venv-sandbox
 PY := $(VENV)/bin/python
+FRONTEND := frontend
+EDITOR_BUNDLE := static/js/editor.bundle.js
 ADDRESS ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image
 
-setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages
+setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
 
 system-packages:
 	@command -v bwrap >/dev/null || (echo "Installing bubblewrap" && apt-get install -y -q bubblewrap >/dev/null)
@@ -19,6 +21,17 @@ $(VENV)/.installed: requirements/app.txt requirements/dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt
 	touch $@
+
+# The exercise page's code editor (CodeMirror 6), from the npm registry at the versions in
+# frontend/package-lock.json, bundled by esbuild into one static file; remade only when the lock
+# or the source changes.
+$(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	@command -v npm >/dev/null || (echo "Installing Node.js and npm" && apt-get install -y -q nodejs npm >/dev/null)
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(EDITOR_BUNDLE): $(FRONTEND)/node_modules/.package-lock.json $(wildcard $(FRONTEND)/src/*.js)
+	cd $(FRONTEND) && npm run --silent build
 
 $(SANDBOX_VENV)/.installed: requirements/sandbox.txt
 	test -d $(SANDBOX_VENV) || $(PYTHON) -m venv $(SANDBOX_VENV)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "axes",
     "csp",
+    "accounts",
     "courseware",
     "grading",
     "content",
@@ -114,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Times in the learner's own time zone (their account page's choice).
+    "accounts.middleware.TimeZoneMiddleware",
     # Framing is ruled by the CSP's frame-ancestors (it can name the LMS origins LTI embeds pages
     # in); browsers that know it ignore X-Frame-Options, which stays DENY for those that do not.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,7 +140,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        # NONCE: the exercise page's code editor (CodeMirror) adds <style> elements carrying the
+        # page's nonce; a page that never asks for the nonce sends plain 'self'.
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -204,6 +209,28 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if HTTPS else 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "courseware:home"
 LOGOUT_REDIRECT_URL = "courseware:home"
+
+# E-mail (password reset, verification links): printed to the console unless an SMTP server
+# is named. EMAIL_HOST_PASSWORD may come from a file (EMAIL_HOST_PASSWORD_FILE).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+# Empty: SMTP when EMAIL_HOST is set, the console otherwise.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Academy <academy@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# When true, a learner gives an e-mail address at sign-up and logs in only after opening the
+# link sent to it (accounts/). Password-reset links stay valid this many seconds (3 days).
+ACCOUNTS_EMAIL_VERIFICATION = env.bool("ACCOUNTS_EMAIL_VERIFICATION", default=False)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

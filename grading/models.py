@@ -146,3 +146,23 @@ class HintReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revealed} hints of {self.exercise_id} for {self.user_id}"
+
+
+class Draft(models.Model):
+    """The learner's unsent code for an exercise, saved as they type: one row per learner and
+    exercise, overwritten in place, so a reload or another device opens where they left off."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    code = models.JSONField(default=dict)  # answer grade_id -> code
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exercise"], name="draft_unique_learner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.exercise_id} by {self.user_id}"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from grading.models import Exercise, GradingRun, HintReveal, Submission
+from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission
 
 
 def exercises_for_module(*, module_id: int) -> QuerySet[Exercise]:
@@ -101,3 +102,32 @@ def run_place(run: GradingRun) -> RunPlace | None:
         ).count()
         return RunPlace(status=run.status, ahead=ahead)
     return None
+
+
+def answers_to_show(
+    *, user: Any, exercise: Exercise, submissions: list[Submission]
+) -> dict[str, str]:
+    """The code the exercise page opens with, per answer cell: the learner's draft or their
+    latest submission, whichever is newer (an uploaded notebook is newer than the draft typed
+    before it), else the starter code. Cells the exercise no longer has are dropped."""
+    shown = dict(exercise.starter_code)
+    draft = Draft.objects.filter(user=user, exercise=exercise).first()
+    latest = submissions[0] if submissions else None
+    if draft is not None and (latest is None or draft.updated_at >= latest.created_at):
+        newest = draft.code
+    elif latest is not None:
+        newest = latest.answers
+    else:
+        newest = {}
+    shown.update({k: v for k, v in newest.items() if k in shown and isinstance(v, str)})
+    return shown
+
+
+def run_elapsed_seconds(run: GradingRun, *, now: datetime) -> int:
+    """How long the run has taken so far: running since it was claimed, in line since it was
+    queued; for a finished run, the time from its claim (or queueing) to its end."""
+    start = run.claimed_at if run.claimed_at is not None else run.queued_at
+    if run.status in (GradingRun.Status.QUEUED, GradingRun.Status.WAITING):
+        start = run.queued_at
+    end = run.finished_at if run.is_finished and run.finished_at is not None else now
+    return max(0, int((end - start).total_seconds()))

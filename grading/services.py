@@ -1,4 +1,5 @@
-"""Writes of the grading app: submissions, claiming and finishing gradings, regrades, hints.
+"""Writes of the grading app: submissions, drafts, claiming and finishing gradings, regrades,
+hints.
 
 The life of a grading run: WAITING (the learner already has their share of runs in the broker)
 -> QUEUED (sent to the broker) -> RUNNING (claimed by a worker) -> GRADED or FAILED. Every path
@@ -21,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
-from grading.models import Exercise, GradingRun, HintReveal, Submission, new_seed
+from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission, new_seed
 from grading.notebooks import (
     MAX_ANSWER_BYTES,
     NotebookError,
@@ -467,3 +468,33 @@ def hint_reveal_next(*, user: Any, exercise: Exercise) -> int:
             reveal.save(update_fields=["revealed"])
             reveal.refresh_from_db()
         return reveal.revealed
+
+
+def draft_save(*, user: Any, exercise: Exercise, code: Any) -> Draft:
+    """Store the learner's unsent code for an exercise, replacing their earlier draft.
+
+    `code` comes from the browser: a JSON object of answer grade_id -> code. It is checked as a
+    submission's code is (the same size limit, no NUL) so a draft can always be submitted; the
+    row is overwritten in place, so saving often never grows the database.
+    """
+    if not exercise.is_active:
+        raise ApplicationError("This exercise is no longer available.")
+    if not isinstance(code, dict) or not code:
+        raise ApplicationError("A draft is an object of answer cells and their code.")
+    answer_ids = set(exercise.starter_code)
+    for grade_id, value in code.items():
+        if grade_id not in answer_ids:
+            raise ApplicationError(
+                f"This exercise has no answer cell {str(grade_id)[:100]!r}: reload the page."
+            )
+        if not isinstance(value, str):
+            raise ApplicationError(f"The code of {grade_id!r} is not text.")
+        if len(value.encode("utf-8")) > MAX_ANSWER_BYTES:
+            raise ApplicationError("Your code is larger than 100 KB.")
+        if "\x00" in value:
+            raise ApplicationError("Your code contains a NUL character.")
+    with transaction.atomic():
+        draft, _ = Draft.objects.update_or_create(
+            user=user, exercise=exercise, defaults={"code": dict(code)}
+        )
+    return draft

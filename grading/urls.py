@@ -9,12 +9,18 @@ app_name = "grading"
 urlpatterns = [
     path("<slug:course_slug>/<slug:slug>/", views.exercise_detail, name="exercise"),
     path("<slug:course_slug>/<slug:slug>/submit/", views.submission_create, name="submit"),
+    path("<slug:course_slug>/<slug:slug>/draft/", views.draft_save, name="draft"),
     path("<slug:course_slug>/<slug:slug>/hint/", views.hint_reveal, name="hint"),
     path("<slug:course_slug>/<slug:slug>/notebook/", views.release_download, name="release"),
     path(
         "<slug:course_slug>/<slug:slug>/submissions/<int:pk>/",
         views.submission_detail,
         name="submission",
+    ),
+    path(
+        "<slug:course_slug>/<slug:slug>/submissions/<int:pk>/status/",
+        views.submission_status,
+        name="submission_status",
     ),
     path(
         "<slug:course_slug>/<slug:slug>/submissions/<int:pk>/regrade/",

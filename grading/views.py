@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from courseware.errors import ApplicationError
 from grading import selectors, services
-from grading.models import Exercise, Submission
+from grading.models import Exercise, GradingRun, Submission
+from grading.notebooks import MAX_ANSWER_BYTES
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# A draft request carries every answer cell; JSON may spell one byte of code in up to six
+# (\u0001), so this bounds the body before it is parsed, whatever the cells hold.
+MAX_DRAFT_BODY_PER_CELL = 6 * MAX_ANSWER_BYTES + 1024
 
 
 def _exercise(course_slug: str, slug: str) -> Exercise:
@@ -29,9 +36,9 @@ def _exercise(course_slug: str, slug: str) -> Exercise:
 def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
     submissions = selectors.submissions_for_learner(user=request.user, exercise=exercise)
-    drafts = dict(exercise.starter_code)
-    if submissions:
-        drafts.update({k: v for k, v in submissions[0].answers.items() if k in drafts})
+    drafts = selectors.answers_to_show(
+        user=request.user, exercise=exercise, submissions=submissions
+    )
     queue, queue_message = services.queue_for(exercise)
     return render(
         request,
@@ -83,20 +90,69 @@ def _own_submission(request: HttpRequest, exercise: Exercise, pk: int) -> Submis
 def submission_detail(request: HttpRequest, course_slug: str, slug: str, pk: int) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
     submission = _own_submission(request, exercise, pk)
+    return render(request, "grading/submission.html", _run_context(exercise, submission))
+
+
+def _run_context(exercise: Exercise, submission: Submission) -> dict[str, Any]:
+    """What the submission page and its live status share: the latest grading and its place."""
     runs = list(submission.runs.order_by("-number"))
     latest = runs[0] if runs else None
-    return render(
-        request,
-        "grading/submission.html",
+    return {
+        "exercise": exercise,
+        "submission": submission,
+        "run": latest,
+        "history": runs[1:],
+        "pending": latest is not None and not latest.is_finished,
+        "place": selectors.run_place(latest) if latest is not None else None,
+    }
+
+
+@login_required
+def submission_status(request: HttpRequest, course_slug: str, slug: str, pk: int) -> JsonResponse:
+    """The latest grading of a submission as JSON, polled by the submission page: its status,
+    place in line, time taken and limit, and the result block rendered as the page renders it."""
+    exercise = _exercise(course_slug, slug)
+    submission = _own_submission(request, exercise, pk)
+    context = _run_context(exercise, submission)
+    run: GradingRun | None = context["run"]
+    place = context["place"]
+    html = render_to_string("grading/_run_result.html", context, request=request)
+    response = JsonResponse(
         {
-            "exercise": exercise,
-            "submission": submission,
-            "run": latest,
-            "history": runs[1:],
-            "pending": latest is not None and not latest.is_finished,
-            "place": selectors.run_place(latest) if latest is not None else None,
-        },
+            "status": run.status if run else None,
+            "status_display": run.get_status_display() if run else None,
+            "finished": run.is_finished if run else False,
+            "place": place.as_json() if place is not None else None,
+            "elapsed_seconds": (
+                selectors.run_elapsed_seconds(run, now=timezone.now()) if run else None
+            ),
+            "limit_seconds": exercise.wall_seconds,
+            "html": html,
+        }
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def draft_save(request: HttpRequest, course_slug: str, slug: str) -> JsonResponse:
+    """Autosave of the exercise page (JSON `{"code": {grade_id: code}}`), CSRF-checked."""
+    exercise = _exercise(course_slug, slug)
+    limit = MAX_DRAFT_BODY_PER_CELL * max(1, len(exercise.starter_code))
+    # Django refuses bodies past DATA_UPLOAD_MAX_MEMORY_SIZE before this reads one.
+    if len(request.body) > limit:
+        return JsonResponse({"error": "This draft is too large to save."}, status=413)
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"error": "The draft is not valid JSON."}, status=400)
+    try:
+        code = body.get("code") if isinstance(body, dict) else None
+        draft = services.draft_save(user=request.user, exercise=exercise, code=code)
+    except ApplicationError as error:
+        return JsonResponse({"error": str(error)}, status=error.status_code)
+    return JsonResponse({"saved_at": draft.updated_at.isoformat()})
 
 
 @login_required

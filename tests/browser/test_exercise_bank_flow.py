@@ -9,6 +9,7 @@ from django.core.management import call_command
 from grading.models import Exercise
 from grading.notebooks import notebook_from_json, reference_answers
 from tests.browser.conftest import screenshot
+from tests.browser.editor import fill_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -29,7 +30,7 @@ def test_each_exercise_can_be_passed_in_the_browser(worker, live_server, page) -
         base = f"{live_server.url}/exercises/{exercise.module.course.slug}/{exercise.slug}/"
         page.goto(base)
         assert "NotImplementedError" in page.input_value("#code-answer")
-        page.fill("#code-answer", answers["answer"])
+        fill_code(page, answers["answer"])
         page.click("#submit form button[type=submit]")
         page.wait_for_selector(
             "#status[data-status=graded], #status[data-status=failed]", timeout=120_000

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.browser.conftest import screenshot
+from tests.browser.editor import fill_code
 from tests.integration.test_grading_stack import RIGHT, WRONG
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -21,7 +22,7 @@ def _log_in(page, live_server, username: str, password: str) -> None:
 
 
 def _submit_and_wait(page, code: str) -> str:
-    page.fill("#code-answer", code)
+    fill_code(page, code)
     page.click("#submit form button[type=submit]")
     page.wait_for_selector(
         "#status[data-status=graded], #status[data-status=failed]", timeout=90_000

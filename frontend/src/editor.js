@@ -1,0 +1,151 @@
+/* The exercise page's code editor: CodeMirror 6 over each answer <textarea class="code"
+   data-editor="python">. The textarea stays in the form (hidden) and holds the editor's text at
+   every change, so the form posts the same fields as without JavaScript, and the draft autosave
+   (static/js/exercise-draft.js) hears an `input` event on it as it would from typing.
+
+   Keyboard: Tab indents; Esc then Tab (within 2 s) moves focus on, Esc then Shift-Tab back
+   (CodeMirror's tab-focus mode), so no keyboard user is trapped. Ctrl-F opens search.
+   Theme: light or dark following the system, switching live when the system does.
+   CSP: CodeMirror adds its styles as <style> elements; the page's policy lets them in by nonce,
+   which the template puts on this script's tag (read back through the `nonce` property). */
+import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { python } from "@codemirror/lang-python";
+import {
+  bracketMatching,
+  defaultHighlightStyle,
+  indentOnInput,
+  indentUnit,
+  syntaxHighlighting,
+} from "@codemirror/language";
+import { highlightSelectionMatches, search, searchKeymap } from "@codemirror/search";
+import { Compartment, EditorState } from "@codemirror/state";
+import { oneDark } from "@codemirror/theme-one-dark";
+import {
+  EditorView,
+  drawSelection,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  keymap,
+  lineNumbers,
+} from "@codemirror/view";
+
+const script = document.currentScript;
+const nonce = (script && script.nonce) || "";
+const darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+const lightTheme = [
+  EditorView.theme({}, { dark: false }),
+  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+];
+const darkTheme = [oneDark];
+
+function themeFor(dark) {
+  return dark ? darkTheme : lightTheme;
+}
+
+// Sizes shared by both themes; colours come from the theme in force.
+const layout = EditorView.theme({
+  "&": {
+    fontSize: "0.95rem",
+    border: "1px solid #8a93a6",
+    borderRadius: "8px",
+    margin: "0.3rem 0 0.75rem",
+  },
+  "&.cm-focused": { outline: "3px solid #2f5bd3", outlineOffset: "2px" },
+  ".cm-scroller": {
+    fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+    minHeight: "18em",
+    maxHeight: "70vh",
+  },
+  ".cm-content": { padding: "0.4rem 0" },
+});
+
+function enhance(textarea, views) {
+  const themes = new Compartment();
+  const label = document.querySelector(`label[for="${textarea.id}"]`);
+  const help = document.getElementById(textarea.dataset.editorHelp || "");
+  const maxLength = Number(textarea.getAttribute("maxlength")) || Infinity;
+  const contentAttributes = { "aria-multiline": "true" };
+  if (label) {
+    label.id = label.id || `${textarea.id}-label`;
+    contentAttributes["aria-labelledby"] = label.id;
+  }
+  if (help) {
+    // The keyboard help is about the editor: shown only once there is one.
+    help.hidden = false;
+    contentAttributes["aria-describedby"] = help.id;
+  }
+
+  const view = new EditorView({
+    parent: textarea.parentNode,
+    state: EditorState.create({
+      doc: textarea.value,
+      extensions: [
+        lineNumbers(),
+        highlightActiveLineGutter(),
+        highlightSpecialChars(),
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        indentUnit.of("    "),
+        EditorState.tabSize.of(4),
+        bracketMatching(),
+        closeBrackets(),
+        highlightActiveLine(),
+        highlightSelectionMatches(),
+        search({ top: true }),
+        python(),
+        keymap.of([
+          ...closeBracketsKeymap,
+          ...defaultKeymap,
+          ...searchKeymap,
+          ...historyKeymap,
+          indentWithTab,
+        ]),
+        // The textarea's maxlength holds in the editor too (the server refuses more anyway).
+        EditorState.changeFilter.of((tr) => tr.newDoc.length <= maxLength),
+        EditorView.contentAttributes.of(contentAttributes),
+        EditorView.cspNonce.of(nonce),
+        layout,
+        themes.of(themeFor(darkQuery && darkQuery.matches)),
+        EditorView.updateListener.of((update) => {
+          if (!update.docChanged) return;
+          textarea.value = update.state.doc.toString();
+          textarea.dispatchEvent(new Event("input", { bubbles: true }));
+        }),
+      ],
+    }),
+  });
+  textarea.parentNode.insertBefore(view.dom, textarea.nextSibling);
+  textarea.hidden = true;
+  textarea.dataset.enhanced = "codemirror";
+  view.dom.dataset.for = textarea.id;
+  // The label names a hidden textarea now: clicking it focuses the editor instead.
+  if (label) {
+    label.addEventListener("click", (event) => {
+      event.preventDefault();
+      view.focus();
+    });
+  }
+  views.push({ view, themes });
+}
+
+function start() {
+  const views = [];
+  document.querySelectorAll("textarea[data-editor=python]").forEach((textarea) => {
+    enhance(textarea, views);
+  });
+  if (!views.length || !darkQuery) return;
+  const follow = (event) => {
+    for (const { view, themes } of views) {
+      view.dispatch({ effects: themes.reconfigure(themeFor(event.matches)) });
+    }
+  };
+  if (darkQuery.addEventListener) darkQuery.addEventListener("change", follow);
+  else darkQuery.addListener(follow);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();
