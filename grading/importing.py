@@ -6,6 +6,7 @@ anything, then `exercise_sync` inside its transaction.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -25,9 +26,15 @@ from grading.notebooks import (
     starter_answers,
     validate_source,
 )
+from grading.pipeline import data_file_name
 
 DEVICES = {choice.value for choice in Exercise.Device}
 KNOWN_KEYS = {"title", "lesson", "device", "limits", "hints", "checks", "test_hints", "order"}
+
+
+DATA_FOLDER = "data"
+MAX_DATA_FILES = 50
+MAX_DATA_BYTES = 5 * 1024 * 1024
 
 
 @dataclass
@@ -49,6 +56,7 @@ class ExerciseSpec:
     max_points: float
     order: int = 0
     mistakes: dict[str, str] = field(default_factory=dict)
+    data_files: dict[str, bytes] = field(default_factory=dict)
 
 
 def _line_of(text: str, key: str) -> int:
@@ -118,6 +126,8 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
     if not notebook_path.exists():
         errors.append(f"{notebook_path}:1: missing file")
         return None, errors
+    data_files, data_errors = _data_files(path / DATA_FOLDER)
+    errors.extend(data_errors)
     raw = notebook_path.read_bytes()
     try:
         source = read_notebook(raw)
@@ -138,7 +148,10 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
     except Exception as error:  # nbgrader preprocessors raise their own error types
         return None, [f"{notebook_path}:1: nbgrader could not make the release version: {error}"]
     exercise = classify(source)
-    digest = hashlib.sha256(raw + text.encode()).hexdigest()
+    digest_input = raw + text.encode()
+    for name, content in sorted(data_files.items()):
+        digest_input += name.encode() + b"\0" + hashlib.sha256(content).digest()
+    digest = hashlib.sha256(digest_input).hexdigest()
     spec = ExerciseSpec(
         slug=path.name,
         folder=path,
@@ -157,8 +170,40 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
         max_points=exercise.max_points,
         order=int(meta.get("order", 0) or 0),
         mistakes=mistakes,
+        data_files=data_files,
     )
     return spec, []
+
+
+def _data_files(folder: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The files under an exercise's data/ folder, bounded in count and size."""
+    if not folder.is_dir():
+        return {}, []
+    files: dict[str, bytes] = {}
+    errors: list[str] = []
+    total = 0
+    for item in sorted(folder.rglob("*")):
+        if item.is_symlink():
+            errors.append(f"{item}:1: data files may not be links")
+            continue
+        if not item.is_file():
+            continue
+        name = item.relative_to(folder).as_posix()
+        try:
+            data_file_name(name)
+        except ValueError as error:
+            errors.append(f"{item}:1: {error}")
+            continue
+        files[name] = item.read_bytes()
+        total += len(files[name])
+    if len(files) > MAX_DATA_FILES:
+        errors.append(f"{folder}:1: at most {MAX_DATA_FILES} data files, not {len(files)}")
+    if total > MAX_DATA_BYTES:
+        errors.append(
+            f"{folder}:1: data files take {total} bytes; at most {MAX_DATA_BYTES} are copied "
+            "into every grading's two sandboxes"
+        )
+    return files, errors
 
 
 def _render(markdown: str) -> str:
@@ -195,6 +240,10 @@ def exercise_sync(*, module: Any, spec: ExerciseSpec, force: bool = False) -> st
         "hints": spec.hints,
         "test_hints": spec.test_hints,
         "checks": spec.checks,
+        "data_files": {
+            name: base64.b64encode(content).decode("ascii")
+            for name, content in spec.data_files.items()
+        },
         "max_points": spec.max_points,
         "content_hash": spec.content_hash,
         "is_active": True,

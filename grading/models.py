@@ -33,6 +33,9 @@ class Exercise(models.Model):
     hints = models.JSONField(default=list)
     test_hints = models.JSONField(default=dict)  # test grade_id -> hint shown on failure
     checks = models.JSONField(default=list)
+    # Files of the exercise's data/ folder (relative path -> base64): both sandboxes find them in
+    # their working directory, as nbgrader's kernel finds files beside the notebook.
+    data_files = models.JSONField(default=dict, blank=True)
     max_points = models.FloatField(default=0)
     content_hash = models.CharField(max_length=64)
     is_active = models.BooleanField(default=True)

@@ -10,6 +10,7 @@ run into the broker.
 
 from __future__ import annotations
 
+import base64
 import logging
 import uuid
 from datetime import timedelta
@@ -290,6 +291,9 @@ def grade_submission_answers(
         limits=limits,
         profile=profile,
         seed=seed,
+        data_files={
+            name: base64.b64decode(content) for name, content in exercise.data_files.items()
+        },
     )
 
 

@@ -53,3 +53,62 @@ def test_without_the_files_the_same_answer_fails(bwrap):
 def test_names_outside_the_data_folder_are_refused(name):
     with pytest.raises(ValueError, match="not a relative path inside the data folder"):
         data_file_name(name)
+
+
+def _exercise_folder(tmp_path):
+    import nbformat
+
+    folder = tmp_path / "prices"
+    (folder / "data" / "sub").mkdir(parents=True)
+    (folder / "exercise.yaml").write_text("title: Prices\nlesson: first-steps\n")
+    nbformat.write(_source(), folder / "source.ipynb")
+    (folder / "data" / "prices.csv").write_bytes(b"1.5\n2\n3\n")
+    (folder / "data" / "sub" / "more.txt").write_bytes(b"x")
+    return folder
+
+
+def test_the_importer_reads_the_data_folder_into_the_exercise(tmp_path):
+    from grading.importing import validate_exercise_folder
+
+    folder = _exercise_folder(tmp_path)
+    spec, errors = validate_exercise_folder(folder)
+
+    assert errors == []
+    assert spec.data_files == {"prices.csv": b"1.5\n2\n3\n", "sub/more.txt": b"x"}
+    before = spec.content_hash
+    (folder / "data" / "prices.csv").write_bytes(b"9\n")
+    assert validate_exercise_folder(folder)[0].content_hash != before  # a data change is a change
+
+
+def test_links_and_oversized_data_folders_are_refused(tmp_path):
+    from grading import importing
+
+    folder = _exercise_folder(tmp_path)
+    (folder / "data" / "secret").symlink_to("/etc/hostname")
+    spec, errors = importing.validate_exercise_folder(folder)
+    assert spec is None
+    assert errors == [f"{folder / 'data' / 'secret'}:1: data files may not be links"]
+
+    (folder / "data" / "secret").unlink()
+    (folder / "data" / "big.bin").write_bytes(b"0" * (importing.MAX_DATA_BYTES + 1))
+    spec, errors = importing.validate_exercise_folder(folder)
+    assert spec is None
+    assert errors[0].startswith(f"{folder / 'data'}:1: data files take ")
+
+
+@pytest.mark.django_db
+def test_a_stored_exercise_hands_its_files_to_the_grading(tmp_path, bwrap):
+    from grading.importing import exercise_sync, validate_exercise_folder
+    from grading.models import Exercise
+    from grading.services import grade_submission_answers
+    from tests.courseware.factories import ModuleFactory
+
+    spec, _ = validate_exercise_folder(_exercise_folder(tmp_path))
+    exercise_sync(module=ModuleFactory(), spec=spec)
+    exercise = Exercise.objects.get(slug="prices")
+
+    code = "def total():\n    return sum(float(r) for r in open('prices.csv').read().split())"
+    outcome = grade_submission_answers(
+        exercise=exercise, answers={"answer": code}, seed=1, sandbox=bwrap
+    )
+    assert outcome.points == 3.0
