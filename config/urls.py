@@ -8,7 +8,8 @@ from config.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("courseware.account_urls")),
+    # Log-in, sign-up, password reset and change, the account page (issue 12).
+    path("accounts/", include("accounts.urls")),
     path("exercises/", include("grading.urls")),
     path("api/grading/", include("grading.api.urls")),
     path("api/", include("courseware.api.urls")),
