@@ -11,7 +11,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courseware import selectors, services
 from courseware.errors import ApplicationError, learner_id
-from courseware.forms import SignupForm
 from courseware.lesson_checks import lesson_check_feedback
 from courseware.models import Course, GlossaryTerm, Lesson, Quiz, QuizAttempt
 from courseware.questions import PARTIAL_CREDIT_RULE
@@ -379,18 +377,6 @@ def quiz_analysis(request: HttpRequest, course_slug: str, module_slug: str) -> H
 
 
 @require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("courseware:home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_username()}!")
-        return redirect("courseware:home")
-    return render(request, "registration/signup.html", {"form": form})
-
-
 # ----------------------------------------------------------------- lesson extras (issue 16)
 # Kept apart from the views above: the no-JavaScript "check yourself" answer and the glossary.
 
