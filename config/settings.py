@@ -308,6 +308,9 @@ SANDBOX_GPUS = env.int("SANDBOX_GPUS", default=0)
 
 GRADING_GPU_WORKERS = env.bool("GRADING_GPU_WORKERS", default=False)
 GRADING_STUCK_AFTER_SECONDS = env.int("GRADING_STUCK_AFTER_SECONDS", default=300)
+# A queued run unclaimed this long is taken as lost by the broker and sent again (three times at
+# most, then it fails). Longer than any backlog a healthy queue builds up.
+GRADING_LOST_AFTER_SECONDS = env.int("GRADING_LOST_AFTER_SECONDS", default=1800)
 GRADING_SUBMISSIONS_PER_HOUR = env.int("GRADING_SUBMISSIONS_PER_HOUR", default=30)
 # Gradings of one learner that may be queued or running at once; the rest wait their turn.
 GRADING_ACTIVE_PER_LEARNER = env.int("GRADING_ACTIVE_PER_LEARNER", default=2)

@@ -55,4 +55,7 @@ def grade_run(self: Any, run_pk: int) -> str:
 def submissions_requeue_stuck() -> int:
     from grading.services import runs_requeue_stuck
 
-    return runs_requeue_stuck(older_than_seconds=settings.GRADING_STUCK_AFTER_SECONDS)
+    return runs_requeue_stuck(
+        older_than_seconds=settings.GRADING_STUCK_AFTER_SECONDS,
+        lost_after_seconds=settings.GRADING_LOST_AFTER_SECONDS,
+    )
