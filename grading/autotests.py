@@ -34,13 +34,19 @@ def has_autotests(source: NotebookNode) -> bool:
     )
 
 
-def autotests_expand(*, source: NotebookNode, directory: Path) -> NotebookNode:
+def autotests_expand(
+    *, source: NotebookNode, directory: Path, course_root: Path | None = None
+) -> NotebookNode:
     """The source with every directive replaced by nbgrader's asserts (the source itself when it
-    has none). `directory` holds the `autotests.yml` and any files the solution reads."""
+    has none). The templates are the `autotests.yml` in `directory` (the exercise's folder, where
+    the solution also runs) or else in `course_root`, nbgrader's two places for it."""
     if not has_autotests(source):
         return source
-    template = directory / TEMPLATE_FILE
-    if not template.is_file():
+    places = [directory] + ([course_root] if course_root is not None else [])
+    template = next(
+        (place / TEMPLATE_FILE for place in places if (place / TEMPLATE_FILE).is_file()), None
+    )
+    if template is None:
         raise AutotestError(
             f"the notebook uses AUTOTEST directives, which need an {TEMPLATE_FILE} beside it "
             "(nbgrader's templates of the asserts each directive becomes)"

@@ -140,7 +140,7 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
     if errors:
         return None, errors
     try:
-        source = autotests_expand(source=source, directory=path)
+        source = autotests_expand(source=source, directory=path, course_root=path.parent.parent)
     except AutotestError as error:
         return None, [f"{notebook_path}:1: {error}"]
     try:
