@@ -535,8 +535,12 @@ DATA_DIRECTORY = "/job/data"
 def stage_data_files():
     """Copy the exercise's data files (read-only under /job/data) into the working directory,
     a private /tmp, where code opens them by relative path as in nbgrader's submission folder.
-    Both sides call it before any cell runs."""
+    Both sides call it before any cell runs. Contents only: the working directory's own mode
+    and owner stay as the sandbox made them."""
     import shutil
 
-    if os.path.isdir(DATA_DIRECTORY):
-        shutil.copytree(DATA_DIRECTORY, os.getcwd(), dirs_exist_ok=True)
+    for folder, _, names in os.walk(DATA_DIRECTORY):
+        target = os.path.join(os.getcwd(), os.path.relpath(folder, DATA_DIRECTORY))
+        os.makedirs(target, exist_ok=True)
+        for name in names:
+            shutil.copyfile(os.path.join(folder, name), os.path.join(target, name))
