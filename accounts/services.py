@@ -25,6 +25,8 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.models import Profile
 from accounts.tokens import email_verification_token
+from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttempt
+from grading.models import Draft, HintReveal, Submission
 
 EXPORT_FORMAT = "academy-account-export/1"
 
@@ -140,8 +142,6 @@ def _visible_feedback(feedback: dict[str, Any]) -> dict[str, Any]:
 
 
 def _quiz_attempts(user: Any) -> list[dict[str, Any]]:
-    from courseware.models import QuizAttempt
-
     attempts = (
         QuizAttempt.objects.filter(user=user)
         .select_related("quiz__module__course")
@@ -185,8 +185,6 @@ def _exercise_ref(exercise: Any) -> dict[str, str]:
 
 
 def _submissions(user: Any) -> list[dict[str, Any]]:
-    from grading.models import Submission
-
     submissions = (
         Submission.objects.filter(user=user)
         .select_related("exercise__module__course")
@@ -221,9 +219,6 @@ def _submissions(user: Any) -> list[dict[str, Any]]:
 
 def account_export(*, user: Any) -> dict[str, Any]:
     """Everything Academy holds about the learner, as JSON-ready data."""
-    from courseware.models import Enrolment, ExerciseProgress, LessonRead
-    from grading.models import Draft, HintReveal
-
     profile = profile_get(user=user)
     related = ("exercise__module__course",)
     return {
