@@ -3,11 +3,10 @@ hourly limit that holds under parallel posts; and the learner sees their place i
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from grading import services
 from grading.models import Exercise, GradingRun, Submission
 from grading.selectors import RunPlace, run_place
 from tests.courseware.factories import UserFactory
+from tests.courseware.test_concurrency import run_together
 from tests.grading.exercise_factory import make_exercise
 from tests.grading.notebook_factory import SOFTMAX_SOLUTION
 
@@ -170,27 +170,6 @@ def test_the_learner_sees_their_place_on_the_page_and_in_the_api(
 concurrent = pytest.mark.django_db(transaction=True)
 
 
-def _together(count: int, target) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = target()
-        except Exception as error:  # the test asserts on whatever happened
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @concurrent
 def test_the_hourly_limit_holds_under_forty_parallel_posts(tmp_path, settings) -> None:
     if connection.vendor != "postgresql":
@@ -218,7 +197,7 @@ def test_the_hourly_limit_holds_under_forty_parallel_posts(tmp_path, settings) -
     )
     Submission.objects.update(created_at=timezone.now() - timedelta(hours=2))
 
-    results = _together(
+    results = run_together(
         40,
         lambda: services.submission_create(user=user, exercise=exercise, code={"answer": "x=1"}),
     )
