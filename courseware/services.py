@@ -226,6 +226,20 @@ def quiz_attempt_submit(*, attempt_id: int, user_id: int) -> tuple[QuizAttempt, 
     return attempt, bool(claimed)
 
 
+def quiz_attempt_form_save(
+    *, attempt_id: int, user_id: int, answers: Mapping[str, Any], submit: bool
+) -> None:
+    """What the attempt page's post does: save the answers it changed, then submit if asked.
+
+    The save comes first so a learner who edits and submits in one post is scored on what they
+    typed; a post that changed nothing writes nothing before submitting.
+    """
+    if answers:
+        quiz_attempt_answers_save(attempt_id=attempt_id, user_id=user_id, answers=answers)
+    if submit:
+        quiz_attempt_submit(attempt_id=attempt_id, user_id=user_id)
+
+
 def exercise_score_record(
     *, user_id: int, module_id: int, exercise_slug: str, points: float, max_points: float
 ) -> None:

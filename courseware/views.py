@@ -6,8 +6,6 @@ works without JavaScript; forms post and redirect (post/redirect/get).
 
 from __future__ import annotations
 
-import json
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -19,42 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courseware import selectors, services
 from courseware.errors import ApplicationError, learner_id
+from courseware.http import handles_application_errors
 from courseware.lesson_checks import lesson_check_feedback
-from courseware.models import Course, GlossaryTerm, Lesson, Quiz, QuizAttempt
+from courseware.models import Course, Lesson, Quiz, QuizAttempt
+from courseware.permissions import instructor_required
 from courseware.questions import PARTIAL_CREDIT_RULE
-
-
-def _error_page(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    return render(
-        request, "courseware/error.html", {"message": error.message}, status=error.status_code
-    )
-
-
-def handles_application_errors(view: Any) -> Any:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as error:
-            return _error_page(request, error)
-
-    return wrapper
-
-
-def staff_required(view: Any) -> Any:
-    """Instructors only: anonymous visitors are sent to log in, learners get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('login')}?next={request.path}")
-        if not request.user.is_staff:
-            return _error_page(
-                request, ApplicationError("This page is for instructors.", status_code=403)
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _course(slug: str) -> Course:
@@ -62,7 +29,7 @@ def _course(slug: str) -> Course:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    courses = list(Course.objects.order_by("title"))
+    courses = selectors.course_list()
     if len(courses) == 1:
         return redirect("courseware:course", course_slug=courses[0].slug)
     return render(request, "courseware/home.html", {"courses": courses})
@@ -109,18 +76,11 @@ def _lesson_page(
 ) -> HttpResponse:
     """The lesson page; `extra` adds to its context (the check-yourself feedback)."""
     course = _course(course_slug)
-    lesson = get_object_or_404(
-        Lesson.objects.select_related("module"),
-        course=course,
-        slug=lesson_slug,
-        is_active=True,
-        module__is_active=True,
-    )
+    lesson = selectors.lesson_get_active(course=course, slug=lesson_slug)
+    if lesson is None:
+        raise Http404("No such lesson")
     previous, following = selectors.lesson_neighbours(lesson=lesson)
     read_ids = selectors.lessons_read_ids(user=request.user, course=course)
-    module_lessons = list(
-        lesson.module.lessons.filter(is_active=True).order_by("order").only("slug", "title")
-    )
     if "check_items" in extra:
         extra["check_items"] = lesson_check_feedback(
             checks=lesson.checks, selected_for=request.POST.getlist
@@ -132,7 +92,7 @@ def _lesson_page(
             "course": course,
             "module": lesson.module,
             "lesson": lesson,
-            "module_lessons": module_lessons,
+            "module_lessons": selectors.module_lessons(module=lesson.module),
             "read_ids": read_ids,
             "is_read": lesson.pk in read_ids,
             "previous": previous,
@@ -170,13 +130,10 @@ def search(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 
 def _quiz(course_slug: str, module_slug: str) -> Quiz:
-    return get_object_or_404(
-        Quiz.objects.select_related("module__course"),
-        module__course__slug=course_slug,
-        module__slug=module_slug,
-        is_active=True,
-        module__is_active=True,
-    )
+    quiz = selectors.quiz_get_active(course_slug=course_slug, module_slug=module_slug)
+    if quiz is None:
+        raise Http404("No such quiz")
+    return quiz
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,7 +154,7 @@ def quiz_detail(request: HttpRequest, course_slug: str, module_slug: str) -> Htt
             "module": quiz.module,
             "quiz": quiz,
             "status": status,
-            "question_count": quiz.questions.filter(is_active=True).count(),
+            "question_count": selectors.quiz_question_count(quiz=quiz),
             "partial_credit_rule": PARTIAL_CREDIT_RULE,
         },
     )
@@ -210,69 +167,6 @@ def _attempt(request: HttpRequest, pk: int) -> QuizAttempt:
     return attempt
 
 
-def _shown_value(item: dict[str, Any]) -> Any:
-    """The answer as the form shows it: what a later POST is compared with."""
-    saved = item.get("saved")
-    if item["type"] == "multiple":
-        return sorted(saved or [])
-    if saved is None:
-        return ""
-    if item["type"] == "numeric":
-        value = float(saved)
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(saved)
-
-
-DAMAGED_FORM = "The form was damaged or is out of date: reload the page and try again."
-# A shown value is at most a saved answer (10 KB of text) written as JSON.
-MAX_SHOWN_FIELD = 100 * 1024
-
-
-_NOT_SHOWN = object()
-
-
-def _shown_field(request: HttpRequest, item: dict[str, Any]) -> Any:
-    """What the page showed for this question, as its hidden `shown-` field says.
-
-    A question without the field was not on the form that was posted (a bare "submit" post):
-    its answer is left alone, so a post missing the fields cannot clear saved answers. A field
-    that is not what the page writes refuses the whole post.
-    """
-    text = request.POST.get(f"shown-{item['id']}")
-    if text is None:
-        return _NOT_SHOWN
-    if len(text) > MAX_SHOWN_FIELD:
-        raise ApplicationError(DAMAGED_FORM)
-    try:
-        shown = json.loads(text)
-    except (ValueError, RecursionError):
-        raise ApplicationError(DAMAGED_FORM) from None
-    if item["type"] == "multiple":
-        valid = isinstance(shown, list) and all(isinstance(value, str) for value in shown)
-    else:
-        valid = isinstance(shown, str)
-    if not valid:
-        raise ApplicationError(DAMAGED_FORM)
-    return shown
-
-
-def _changed_answers(request: HttpRequest, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Answers this form changed. Fields left as the page showed them are not sent, so a stale
-    second tab cannot overwrite what the learner saved from another one."""
-    changed: dict[str, Any] = {}
-    for item in items:
-        name = f"q-{item['id']}"
-        raw: Any
-        if item["type"] == "multiple":
-            raw = sorted(request.POST.getlist(name))
-        else:
-            raw = request.POST.get(name, "")
-        shown = _shown_field(request, item)
-        if shown is not _NOT_SHOWN and raw != shown:
-            changed[item["id"]] = raw
-    return changed
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -281,36 +175,27 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("courseware:attempt_results", pk=attempt.pk)
     items = selectors.attempt_questions_public(attempt=attempt)
     error: ApplicationError | None = None
+    typed: dict[str, Any] = {}
     if request.method == "POST":
-        changed: dict[str, Any] = {}
+        submit = request.POST.get("action") == "submit"
         try:
-            changed = _changed_answers(request, items)
-            if changed:
-                services.quiz_attempt_answers_save(
-                    attempt_id=attempt.pk, user_id=learner_id(request.user), answers=changed
-                )
-            if request.POST.get("action") == "submit":
-                services.quiz_attempt_submit(
-                    attempt_id=attempt.pk, user_id=learner_id(request.user)
-                )
-                return redirect("courseware:attempt_results", pk=attempt.pk)
-            messages.success(request, "Your answers are saved.")
-            return redirect(f"{reverse('courseware:attempt', args=[attempt.pk])}#questions")
+            typed = selectors.attempt_answers_changed(items=items, form=request.POST)
+            services.quiz_attempt_form_save(
+                attempt_id=attempt.pk,
+                user_id=learner_id(request.user),
+                answers=typed,
+                submit=submit,
+            )
         except ApplicationError as failure:
             if failure.status_code == 409:
                 return redirect("courseware:attempt_results", pk=attempt.pk)
             error = failure
-            # Show what was typed, so nothing is lost; none of it was saved.
-            for item in items:
-                if item["id"] in changed:
-                    item["saved_display"] = changed[item["id"]]
-                    item["error"] = (
-                        error.message if error.extra.get("question") == item["id"] else ""
-                    )
-    for item in items:
-        item["shown"] = json.dumps(_shown_value(item))
-        item.setdefault("saved_display", _shown_value(item))
-    answered = sum(1 for item in items if item.get("saved") not in (None, [], ""))
+        else:
+            if submit:
+                return redirect("courseware:attempt_results", pk=attempt.pk)
+            messages.success(request, "Your answers are saved.")
+            return redirect(f"{reverse('courseware:attempt', args=[attempt.pk])}#questions")
+    form = selectors.attempt_form(items=items, typed=typed if error else {}, error=error)
     return render(
         request,
         "courseware/attempt.html",
@@ -319,8 +204,8 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "module": attempt.quiz.module,
             "course": attempt.quiz.module.course,
-            "items": items,
-            "answered": answered,
+            "items": form.items,
+            "answered": form.answered,
             "error": error,
         },
         status=error.status_code if error else 200,
@@ -347,7 +232,7 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@instructor_required
 def dashboard(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
     return render(
@@ -361,7 +246,7 @@ def dashboard(request: HttpRequest, course_slug: str) -> HttpResponse:
     )
 
 
-@staff_required
+@instructor_required
 def quiz_analysis(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
     quiz = _quiz(course_slug, module_slug)
     return render(
@@ -376,7 +261,6 @@ def quiz_analysis(request: HttpRequest, course_slug: str, module_slug: str) -> H
     )
 
 
-@require_http_methods(["GET", "POST"])
 # ----------------------------------------------------------------- lesson extras (issue 16)
 # Kept apart from the views above: the no-JavaScript "check yourself" answer and the glossary.
 
@@ -389,5 +273,5 @@ def lesson_check(request: HttpRequest, course_slug: str, lesson_slug: str) -> Ht
 
 def glossary(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
-    terms = list(GlossaryTerm.objects.filter(course=course).order_by("term"))
+    terms = selectors.glossary_terms(course=course)
     return render(request, "courseware/glossary.html", {"course": course, "terms": terms})

@@ -1,10 +1,15 @@
-"""Input and output shapes of the courseware API."""
+"""Input and output shapes of the courseware API.
+
+Before an attempt is submitted its body holds the questions as `attempt_questions_public`
+builds them (no correct answer or explanation); results come only once it is submitted.
+"""
 
 from typing import Any
 
 from rest_framework import serializers
 
-from courseware.models import QuizAttempt
+from courseware.models import Course, QuizAttempt
+from courseware.selectors import ModuleProgress, attempt_questions_public, attempt_results
 
 
 class AnswersInputSerializer(serializers.Serializer[Any]):
@@ -29,3 +34,39 @@ class AttemptSerializer(serializers.ModelSerializer[QuizAttempt]):
             "course": quiz.module.course.slug,
             "keep": quiz.keep,
         }
+
+
+def attempt_body(attempt: QuizAttempt) -> dict[str, Any]:
+    """An attempt as the API answers it: its questions, and its scores once submitted."""
+    body = dict(AttemptSerializer(attempt).data)
+    if attempt.is_submitted:
+        body.update(
+            score=attempt.score,
+            points=attempt.points,
+            max_points=attempt.max_points,
+            questions=attempt_results(attempt=attempt),
+        )
+    else:
+        body["questions"] = attempt_questions_public(attempt=attempt)
+    return body
+
+
+def progress_body(course: Course, rows: list[ModuleProgress]) -> dict[str, Any]:
+    """A learner's progress in a course, one entry per module."""
+    return {
+        "course": course.slug,
+        "modules": [
+            {
+                "module": row.module.slug,
+                "title": row.module.title,
+                "lessons_read": row.lessons_read,
+                "lessons_total": row.lessons_total,
+                "quiz_score": row.quiz_score,
+                "quiz_attempts": row.quiz_attempts,
+                "exercises_done": row.exercises_done,
+                "exercise_points": row.exercise_points,
+                "exercise_max_points": row.exercise_max_points,
+            }
+            for row in rows
+        ],
+    }

@@ -1,10 +1,8 @@
 """API views: thin wrappers that parse input, call one service or selector and answer JSON.
 
-Before an attempt is submitted nothing here returns a correct answer or an explanation:
-questions come from `attempt_questions_public`, results only once the status is submitted.
+Before an attempt is submitted nothing here returns a correct answer or an explanation: the
+body comes from `serializers.attempt_body`, which shows results only once it is submitted.
 """
-
-from typing import Any
 
 from django.shortcuts import get_object_or_404
 from rest_framework import status
@@ -13,9 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courseware import selectors, services
-from courseware.api.serializers import AnswersInputSerializer, AttemptSerializer
+from courseware.api.serializers import AnswersInputSerializer, attempt_body, progress_body
 from courseware.errors import ApplicationError, learner_id
-from courseware.models import Course, Lesson, Quiz, QuizAttempt
+from courseware.models import Course, Lesson, QuizAttempt
 
 
 def _attempt(request: Request, pk: int) -> QuizAttempt:
@@ -25,33 +23,19 @@ def _attempt(request: Request, pk: int) -> QuizAttempt:
     return attempt
 
 
-def _attempt_body(attempt: QuizAttempt) -> dict[str, Any]:
-    body = dict(AttemptSerializer(attempt).data)
-    if attempt.is_submitted:
-        body.update(
-            score=attempt.score,
-            points=attempt.points,
-            max_points=attempt.max_points,
-            questions=selectors.attempt_results(attempt=attempt),
-        )
-    else:
-        body["questions"] = selectors.attempt_questions_public(attempt=attempt)
-    return body
-
-
 class AttemptStartView(APIView):
     def post(self, request: Request, quiz_pk: int) -> Response:
-        quiz = get_object_or_404(Quiz, pk=quiz_pk, is_active=True)
+        quiz = get_object_or_404(selectors.quizzes_startable(), pk=quiz_pk)
         attempt, created = services.quiz_attempt_start(user_id=learner_id(request.user), quiz=quiz)
         return Response(
-            _attempt_body(attempt),
+            attempt_body(attempt),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
 class AttemptDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_attempt_body(_attempt(request, pk)))
+        return Response(attempt_body(_attempt(request, pk)))
 
 
 class AttemptAnswersView(APIView):
@@ -64,7 +48,7 @@ class AttemptAnswersView(APIView):
             user_id=learner_id(request.user),
             answers=serializer.validated_data["answers"],
         )
-        return Response(_attempt_body(attempt))
+        return Response(attempt_body(attempt))
 
     patch = post
 
@@ -75,7 +59,7 @@ class AttemptSubmitView(APIView):
         attempt, _ = services.quiz_attempt_submit(
             attempt_id=attempt.pk, user_id=learner_id(request.user)
         )
-        return Response(_attempt_body(attempt))
+        return Response(attempt_body(attempt))
 
 
 class AttemptResultView(APIView):
@@ -85,7 +69,7 @@ class AttemptResultView(APIView):
             raise ApplicationError(
                 "Results are shown after the attempt is submitted.", status_code=409
             )
-        return Response(_attempt_body(attempt))
+        return Response(attempt_body(attempt))
 
 
 class LessonReadView(APIView):
@@ -99,22 +83,4 @@ class ProgressView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         course = get_object_or_404(Course, slug=slug)
         rows = selectors.module_progress_for_user(user=request.user, course=course)
-        return Response(
-            {
-                "course": course.slug,
-                "modules": [
-                    {
-                        "module": row.module.slug,
-                        "title": row.module.title,
-                        "lessons_read": row.lessons_read,
-                        "lessons_total": row.lessons_total,
-                        "quiz_score": row.quiz_score,
-                        "quiz_attempts": row.quiz_attempts,
-                        "exercises_done": row.exercises_done,
-                        "exercise_points": row.exercise_points,
-                        "exercise_max_points": row.exercise_max_points,
-                    }
-                    for row in rows
-                ],
-            }
-        )
+        return Response(progress_body(course, rows))

@@ -1,0 +1,86 @@
+"""Reads of the courseware app, split by what they are about.
+
+- `course`: the catalogue, outlines, the rows one lesson or quiz page needs, the glossary;
+- `progress`: a learner's progress per module;
+- `search`: lesson search;
+- `quiz`: a learner's quiz state, attempt, its questions and results;
+- `attempt_form`: the attempt form's shown values and its stale-tab rule;
+- `dashboard`: the instructor's progress table, quiz list and item analysis.
+
+Callers import from this package; the names below are its public surface.
+"""
+
+from courseware.selectors.attempt_form import (
+    DAMAGED_FORM,
+    MAX_SHOWN_FIELD,
+    AttemptForm,
+    attempt_answers_changed,
+    attempt_form,
+)
+from courseware.selectors.course import (
+    course_list,
+    course_modules,
+    glossary_terms,
+    lesson_get_active,
+    lesson_neighbours,
+    lessons_read_ids,
+    module_lessons,
+    quiz_get_active,
+    quiz_question_count,
+    quizzes_startable,
+)
+from courseware.selectors.dashboard import (
+    DISCRIMINATION_GROUP,
+    ItemStats,
+    OptionPicks,
+    ProgressTable,
+    course_progress_table,
+    course_quizzes,
+    quiz_item_analysis,
+)
+from courseware.selectors.progress import ModuleProgress, module_progress_for_user, progress_by_user
+from courseware.selectors.quiz import (
+    QuizStatus,
+    attempt_get_for_user,
+    attempt_questions_public,
+    attempt_results,
+    quiz_status_for_user,
+)
+from courseware.selectors.search import SEARCH_LIMIT, SNIPPET_RADIUS, SearchHit, lesson_search
+
+__all__ = [
+    "DAMAGED_FORM",
+    "DISCRIMINATION_GROUP",
+    "MAX_SHOWN_FIELD",
+    "SEARCH_LIMIT",
+    "SNIPPET_RADIUS",
+    "AttemptForm",
+    "ItemStats",
+    "ModuleProgress",
+    "OptionPicks",
+    "ProgressTable",
+    "QuizStatus",
+    "SearchHit",
+    "attempt_answers_changed",
+    "attempt_form",
+    "attempt_get_for_user",
+    "attempt_questions_public",
+    "attempt_results",
+    "course_list",
+    "course_modules",
+    "course_progress_table",
+    "course_quizzes",
+    "glossary_terms",
+    "lesson_get_active",
+    "lesson_neighbours",
+    "lesson_search",
+    "lessons_read_ids",
+    "module_lessons",
+    "module_progress_for_user",
+    "progress_by_user",
+    "quiz_get_active",
+    "quiz_question_count",
+    "quiz_item_analysis",
+    "quiz_status_for_user",
+    "quizzes_startable",
+]
