@@ -6,7 +6,9 @@ from typing import Any
 class ApplicationError(Exception):
     """A request the application refuses, with a message meant for the person who made it."""
 
-    def __init__(self, message: str, *, status_code: int = 400, extra: dict | None = None):
+    def __init__(
+        self, message: str, *, status_code: int = 400, extra: dict[str, Any] | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.status_code = status_code

@@ -28,7 +28,7 @@ class ExpressionError(Exception):
     """The expression is not allowed, or cannot be evaluated with these values."""
 
 
-_BINARY = {
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
@@ -36,7 +36,7 @@ _BINARY = {
     ast.Pow: lambda a, b: a**b,
     ast.Mod: lambda a, b: a % b,
 }
-_COMPARE = {
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Lt: lambda a, b: a < b,
     ast.LtE: lambda a, b: a <= b,
     ast.Gt: lambda a, b: a > b,
@@ -44,7 +44,7 @@ _COMPARE = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
 }
-_UNARY = {
+_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
     ast.USub: lambda a: -a,
     ast.UAdd: lambda a: +a,
     ast.Not: lambda a: not a,
@@ -109,7 +109,8 @@ def _integer_function(function: Callable[[float], int]) -> Callable[[Any], Any]:
 def _softmax(value: Any) -> np.ndarray:
     vector = _array(value, "softmax").astype(float)
     shifted = np.exp(vector - np.max(vector))
-    return shifted / np.sum(shifted)
+    result: np.ndarray = shifted / np.sum(shifted)
+    return result
 
 
 def _sigmoid(value: Any) -> Any:
