@@ -37,26 +37,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
-    modules = selectors.course_modules(course=course)
-    progress = {
-        item.module.pk: item
-        for item in selectors.module_progress_for_user(user=request.user, course=course)
-    }
-    rows = [(module, progress.get(module.pk)) for module in modules]
+    rows = selectors.course_outline_for_user(user=request.user, course=course)
     return render(request, "courseware/course.html", {"course": course, "rows": rows})
 
 
 def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
     course = _course(course_slug)
-    modules = selectors.course_modules(course=course)
-    module = next((m for m in modules if m.slug == module_slug), None)
-    if module is None:
-        raise Http404("No such module")
-    progress = next(
-        item
-        for item in selectors.module_progress_for_user(user=request.user, course=course)
-        if item.module.pk == module.pk
+    found = selectors.module_with_progress(
+        user=request.user, course=course, module_slug=module_slug
     )
+    if found is None:
+        raise Http404("No such module")
+    module, progress = found
     read_ids = selectors.lessons_read_ids(user=request.user, course=course)
     return render(
         request,

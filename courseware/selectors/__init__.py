@@ -38,7 +38,13 @@ from courseware.selectors.dashboard import (
     course_quizzes,
     quiz_item_analysis,
 )
-from courseware.selectors.progress import ModuleProgress, module_progress_for_user, progress_by_user
+from courseware.selectors.progress import (
+    ModuleProgress,
+    course_outline_for_user,
+    module_progress_for_user,
+    module_with_progress,
+    progress_by_user,
+)
 from courseware.selectors.quiz import (
     QuizStatus,
     attempt_get_for_user,
@@ -68,6 +74,7 @@ __all__ = [
     "attempt_results",
     "course_list",
     "course_modules",
+    "course_outline_for_user",
     "course_progress_table",
     "course_quizzes",
     "glossary_terms",
@@ -77,6 +84,7 @@ __all__ = [
     "lessons_read_ids",
     "module_lessons",
     "module_progress_for_user",
+    "module_with_progress",
     "progress_by_user",
     "quiz_get_active",
     "quiz_question_count",

@@ -19,6 +19,7 @@ from courseware.models import (
     Quiz,
     QuizAttempt,
 )
+from courseware.selectors.course import course_modules
 
 
 @dataclass
@@ -114,3 +115,27 @@ def module_progress_for_user(*, user: Any, course: Course) -> list[ModuleProgres
     if not user.is_authenticated:
         return progress_by_user(course=course, user_ids=[0])[0]
     return progress_by_user(course=course, user_ids=[user.pk])[user.pk]
+
+
+def course_outline_for_user(
+    *, user: Any, course: Course
+) -> list[tuple[Module, ModuleProgress | None]]:
+    """The course page's rows: each active module (with its lessons and quiz) and its progress."""
+    progress = {item.module.pk: item for item in module_progress_for_user(user=user, course=course)}
+    return [(module, progress.get(module.pk)) for module in course_modules(course=course)]
+
+
+def module_with_progress(
+    *, user: Any, course: Course, module_slug: str
+) -> tuple[Module, ModuleProgress] | None:
+    """An active module of the course (with its lessons and quiz) and the learner's progress
+    in it, or None when the course has no such active module."""
+    module = next((m for m in course_modules(course=course) if m.slug == module_slug), None)
+    if module is None:
+        return None
+    progress = next(
+        item
+        for item in module_progress_for_user(user=user, course=course)
+        if item.module.pk == module.pk
+    )
+    return module, progress
