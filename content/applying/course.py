@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models.deletion import ProtectedError
 
 from content.applying.report import ImportReport, Outcome
-from content.applying.sync import RowSync, Values, remove_unless_used, row_update
+from content.applying.sync import Row, RowSync, Values, remove_unless_used, row_update
 from content.lesson_extras import glossary_apply
 from content.plan import CoursePlan, ImportFailed, Progress, progress_silent
 from courseware.errors import ApplicationError
@@ -38,8 +38,35 @@ def course_apply(
     return report
 
 
-def _slug_of(slug: str, row: object) -> str:
-    return slug
+# The fields each kind copies from its plan, named as on the model; `_fields` adds the rest.
+LESSON_FIELDS = (
+    "title",
+    "source",
+    "html",
+    "toc",
+    "text",
+    "word_count",
+    "reading_minutes",
+    "order",
+    "content_hash",
+    "objectives",
+    "checks",
+)
+QUIZ_FIELDS = (
+    "title",
+    "questions_per_attempt",
+    "max_attempts",
+    "cooldown_minutes",
+    "keep",
+    "content_hash",
+)
+QUESTION_FIELDS = ("type", "spec", "order", "content_hash")
+
+
+def _fields(plan: object, names: tuple[str, ...], **extra: object) -> Values:
+    """The values of a plan's row: its named fields, `extra` ones, and is_active (imported)."""
+    values: Values = {name: getattr(plan, name) for name in names}
+    return values | extra | {"is_active": True}
 
 
 class _Applier:
@@ -50,29 +77,24 @@ class _Applier:
         self.report = ImportReport(course_slug=plan.slug)
         self.refusals: list[str] = []
 
+    def course_rows(self, model: type[Row], kind: str, course: Course) -> RowSync[Row]:
+        """The sync of rows that belong to the course and are matched on their slug."""
+        rows = model._default_manager.filter(course=course)
+        return RowSync(
+            model, kind=kind, report=self.report, rows=rows, create_with={"course": course}
+        )
+
     def apply(self) -> ImportReport:
         plan = self.plan
         courses = RowSync(
-            kind="course",
-            report=self.report,
-            existing={course.slug: course for course in Course.objects.filter(slug=plan.slug)},
-            create=lambda slug, values: Course.objects.create(slug=slug, **values),
+            Course, kind="course", report=self.report, rows=Course.objects.filter(slug=plan.slug)
         )
         course = courses.put(
             plan.slug, plan.slug, {"title": plan.title, "description": plan.description}
         )
-        modules = RowSync(
-            kind="modules",
-            report=self.report,
-            existing={module.slug: module for module in course.modules.all()},
-            create=lambda slug, values: Module.objects.create(course=course, slug=slug, **values),
-        )
+        modules = self.course_rows(Module, "modules", course)
         module_rows = {
-            module.slug: modules.put(
-                module.slug,
-                module.slug,
-                {"title": module.title, "order": module.order, "is_active": True},
-            )
+            module.slug: modules.put(module.slug, module.slug, _fields(module, ("title", "order")))
             for module in plan.modules
         }
         self.progress("applying lessons")
@@ -82,38 +104,20 @@ class _Applier:
         self.quizzes_apply(course, module_rows)
         self.exercises_apply(course, module_rows)
         # Last: deactivated lessons, quizzes and exercises may still point at a module.
-        modules.remove_missing(self.module_remove, name=_slug_of)
+        modules.remove_missing(self.module_remove)
         if self.refusals:
             raise ImportFailed(self.refusals)
         return self.report
 
     def lessons_apply(self, course: Course, modules: dict[str, Module]) -> None:
-        lessons = RowSync(
-            kind="lessons",
-            report=self.report,
-            existing={lesson.slug: lesson for lesson in Lesson.objects.filter(course=course)},
-            create=lambda slug, values: Lesson.objects.create(course=course, slug=slug, **values),
-        )
+        lessons = self.course_rows(Lesson, "lessons", course)
         for module in self.plan.modules:
             for plan in module.lessons:
-                values: Values = {
-                    "module_id": modules[module.slug].pk,
-                    "title": plan.title,
-                    "source_path": plan.path,
-                    "source": plan.source,
-                    "html": plan.html,
-                    "toc": plan.toc,
-                    "text": plan.text,
-                    "word_count": plan.word_count,
-                    "reading_minutes": plan.reading_minutes,
-                    "order": plan.order,
-                    "content_hash": plan.content_hash,
-                    "objectives": plan.objectives,
-                    "checks": plan.checks,
-                    "is_active": True,
-                }
+                values = _fields(
+                    plan, LESSON_FIELDS, module_id=modules[module.slug].pk, source_path=plan.path
+                )
                 lessons.put(plan.slug, plan.slug, values)
-        self.refusals += lessons.remove_missing(self.lesson_remove, name=_slug_of)
+        self.refusals += lessons.remove_missing(self.lesson_remove)
 
     def lesson_remove(self, lesson: Lesson) -> str | None:
         readers = LessonRead.objects.filter(lesson=lesson).count()
@@ -125,49 +129,27 @@ class _Applier:
 
     def quizzes_apply(self, course: Course, modules: dict[str, Module]) -> None:
         quizzes = RowSync(
+            Quiz,
             kind="quizzes",
             report=self.report,
-            existing={quiz.module_id: quiz for quiz in Quiz.objects.filter(module__course=course)},
-            create=lambda module_pk, values: Quiz.objects.create(module_id=module_pk, **values),
+            rows=Quiz.objects.filter(module__course=course),
+            key="module_id",
         )
-        questions = RowSync(
-            kind="questions",
-            report=self.report,
-            existing={q.slug: q for q in Question.objects.filter(course=course)},
-            create=lambda slug, values: Question.objects.create(course=course, slug=slug, **values),
-        )
+        questions = self.course_rows(Question, "questions", course)
         for module_plan in self.plan.modules:
             module = modules[module_plan.slug]
             quiz_plan = module_plan.quiz
             if quiz_plan is None:
                 continue
             quiz = quizzes.put(
-                module.pk,
-                module.slug,
-                {
-                    "title": quiz_plan.title,
-                    "source_path": quiz_plan.path,
-                    "questions_per_attempt": quiz_plan.questions_per_attempt,
-                    "max_attempts": quiz_plan.max_attempts,
-                    "cooldown_minutes": quiz_plan.cooldown_minutes,
-                    "keep": quiz_plan.keep,
-                    "content_hash": quiz_plan.content_hash,
-                    "is_active": True,
-                },
+                module.pk, module.slug, _fields(quiz_plan, QUIZ_FIELDS, source_path=quiz_plan.path)
             )
             for plan in quiz_plan.questions:
-                values: Values = {
-                    "quiz_id": quiz.pk,
-                    "type": plan.type,
-                    "spec": plan.spec,
-                    "order": plan.order,
-                    "content_hash": plan.content_hash,
-                    "is_active": True,
-                }
+                values = _fields(plan, QUESTION_FIELDS, quiz_id=quiz.pk)
                 questions.put(plan.slug, plan.slug, values)
-        self.refusals += questions.remove_missing(self.question_remove, name=_slug_of)
+        self.refusals += questions.remove_missing(self.question_remove)
         self.refusals += quizzes.remove_missing(
-            self.quiz_remove, name=lambda module_pk, quiz: quiz.module.slug
+            self.quiz_remove, name=lambda quiz: quiz.module.slug
         )
 
     def question_remove(self, question: Question) -> str | None:

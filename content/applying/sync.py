@@ -8,7 +8,7 @@ removed by its kind's rule. For lessons, questions and quizzes that rule is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from django.db import models
@@ -16,7 +16,7 @@ from django.db import models
 from content.applying.report import ImportReport, Outcome
 
 Row = TypeVar("Row", bound=models.Model)
-Key = TypeVar("Key", str, int)
+Key = str | int
 Values = dict[str, object]
 
 
@@ -54,21 +54,29 @@ def remove_unless_used(
     return None
 
 
-class RowSync(Generic[Key, Row]):
-    """One kind's rows brought in line with the plan, each change written to the report."""
+class RowSync(Generic[Row]):
+    """One kind's rows brought in line with the plan, each change written to the report.
+
+    `rows` are the rows there are now, matched on their field `key`; a created row also gets
+    `create_with` (the course it belongs to).
+    """
 
     def __init__(
         self,
+        model: type[Row],
         *,
         kind: str,
         report: ImportReport,
-        existing: Mapping[Key, Row],
-        create: Callable[[Key, Values], Row],
+        rows: Iterable[Row],
+        key: str = "slug",
+        create_with: Values | None = None,
     ):
+        self.model = model
         self.kind = kind
         self.report = report
-        self.existing: Mapping[Key, Row] = existing
-        self.create: Callable[[Key, Values], Row] = create
+        self.key = key
+        self.create_with = create_with or {}
+        self.existing: dict[Key, Row] = {getattr(row, key): row for row in rows}
         self.wanted: set[Key] = set()
 
     def put(self, key: Key, name: str, values: Values) -> Row:
@@ -76,7 +84,8 @@ class RowSync(Generic[Key, Row]):
         self.wanted.add(key)
         row = self.existing.get(key)
         if row is None:
-            row = self.create(key, values)
+            fields = {**self.create_with, self.key: key, **values}
+            row = self.model._default_manager.create(**fields)
             outcome = Outcome.ADDED
         else:
             outcome = Outcome.CHANGED if row_update(row, values) else Outcome.UNCHANGED
@@ -84,16 +93,18 @@ class RowSync(Generic[Key, Row]):
         return row
 
     def remove_missing(
-        self, remove: Callable[[Row], str | None], *, name: Callable[[Key, Row], str]
+        self, remove: Callable[[Row], str | None], *, name: Callable[[Row], str] | None = None
     ) -> list[str]:
-        """Remove the active rows the plan did not want; returns why some could not be."""
+        """Remove the active rows the plan did not want; returns why some could not be.
+
+        The report names a removed row by its key unless `name` says otherwise."""
         refusals = []
         for key, row in self.existing.items():
             if key in self.wanted or not getattr(row, "is_active", False):
                 continue
             refusal = remove(row)
             if refusal is None:
-                self.report.removed[self.kind].append(name(key, row))
+                self.report.removed[self.kind].append(name(row) if name else str(key))
             else:
                 refusals.append(refusal)
         return refusals

@@ -14,7 +14,7 @@ from content.loading.folder import MANIFEST, CourseFolder
 from content.loading.lessons import lesson_anchors, lesson_load
 from content.loading.manifest import ModuleEntry, figures_load, modules_load
 from content.loading.quizzes import quiz_load
-from content.loading.yaml_lines import LineMapping, LineSequence, line_of, yaml_load
+from content.loading.yaml_lines import LineMapping, LineSequence, line_of
 from content.plan import CoursePlan, ImportFailed, LessonPlan, Progress, progress_silent
 from courseware.questions import SLUG
 from courseware.rendering import Figure, GlossaryLink
@@ -39,17 +39,7 @@ def _manifest_read(folder: CourseFolder) -> LineMapping | None:
     if not manifest_path.is_file():
         folder.error(MANIFEST, 1, "missing file (the course manifest)")
         return None
-    text = folder.read(manifest_path, MANIFEST)
-    if text is None:
-        return None
-    manifest, problem = yaml_load(text)
-    if problem:
-        folder.error(MANIFEST, *problem)
-        return None
-    if not isinstance(manifest, LineMapping):
-        folder.error(MANIFEST, 1, "expected a mapping with slug, title and modules")
-        return None
-    return manifest
+    return folder.mapping_read(manifest_path, MANIFEST, "slug, title and modules")
 
 
 def _course_read(folder: CourseFolder) -> CoursePlan | None:

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from content.loading.yaml_lines import LineMapping, line_of
+from content.loading.yaml_lines import LineMapping, line_of, yaml_load
 from content.plan import Progress
 
 MANIFEST = "course.yaml"
@@ -50,6 +50,20 @@ class CourseFolder:
         except UnicodeDecodeError:
             self.error(relative, 1, "not UTF-8 text")
             return None
+
+    def mapping_read(self, path: Path, relative: str, expected: str) -> LineMapping | None:
+        """A YAML file that must hold a mapping (`expected` says what it should have)."""
+        text = self.read(path, relative)
+        if text is None:
+            return None
+        data, problem = yaml_load(text)
+        if problem:
+            self.error(relative, *problem)
+            return None
+        if not isinstance(data, LineMapping):
+            self.error(relative, 1, f"expected a mapping with {expected}")
+            return None
+        return data
 
     def check_keys(self, node: LineMapping, allowed: set[str], relative: str, what: str) -> None:
         for key in node:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from content.loading.folder import CourseFolder, content_hash, plain
-from content.loading.yaml_lines import LineMapping, LineSequence, line_of, yaml_load
+from content.loading.yaml_lines import LineMapping, LineSequence, line_of
 from content.plan import ModulePlan, QuestionPlan, QuizPlan
 from content.quiz_checks import choice_citation_errors, length_bias_errors
 from courseware.questions import SLUG, question_spec_validate
@@ -36,15 +36,8 @@ def quiz_load(
     question_files: dict[str, str],
 ) -> QuizPlan | None:
     """The module's quiz; `question_files` holds every question id seen so far in the course."""
-    text = folder.read(path, relative)
-    if text is None:
-        return None
-    bank, problem = yaml_load(text)
-    if problem:
-        folder.error(relative, *problem)
-        return None
-    if not isinstance(bank, LineMapping):
-        folder.error(relative, 1, "expected a mapping with settings and `questions`")
+    bank = folder.mapping_read(path, relative, "settings and `questions`")
+    if bank is None:
         return None
     folder.check_keys(bank, QUIZ_KEYS, relative, "quiz")
     title = bank.get("title", module.title)
