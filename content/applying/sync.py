@@ -9,7 +9,7 @@ removed by its kind's rule. For lessons, questions and quizzes that rule is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.db import models
 
@@ -35,7 +35,7 @@ def remove_unless_used(
     *,
     refusal: str | None,
     force: bool,
-    dependents: models.QuerySet[Any] | None = None,
+    dependents: models.QuerySet[models.Model] | None = None,
 ) -> str | None:
     """Delete a row nobody used; one with history (`refusal` says what) is deactivated with
     force and kept without. Returns the refusal when the row stays, else None.
@@ -100,6 +100,7 @@ class RowSync(Generic[Row]):
         The report names a removed row by its key unless `name` says otherwise."""
         refusals = []
         for key, row in self.existing.items():
+            # Every kind that can leave the course has is_active (the course row never does).
             if key in self.wanted or not getattr(row, "is_active", False):
                 continue
             refusal = remove(row)
