@@ -43,7 +43,7 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class LessonWithExtras(Protocol):
-    """What of a lesson plan (content.importer.LessonPlan) this module reads and fills in."""
+    """What of a lesson plan (content.plan.LessonPlan) this module reads and fills in."""
 
     slug: str
     path: str
