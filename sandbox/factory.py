@@ -26,19 +26,18 @@ def get_sandbox(name: str | None = None) -> Sandbox:
 
 
 def _build(backend: str) -> Sandbox:
+    gpus: int = settings.SANDBOX_GPUS
+    warm: bool = settings.SANDBOX_WARM
     if backend == "bwrap":
-        return BwrapSandbox(
-            python=settings.SANDBOX_PYTHON,
-            allow_unenforced_limits=settings.SANDBOX_ALLOW_UNENFORCED_LIMITS,
-            gpus=settings.SANDBOX_GPUS,
-            warm=settings.SANDBOX_WARM,
-        )
+        python: str = settings.SANDBOX_PYTHON
+        unenforced: bool = settings.SANDBOX_ALLOW_UNENFORCED_LIMITS
+        return BwrapSandbox(python=python, allow_unenforced_limits=unenforced, gpus=gpus, warm=warm)
     if backend == "docker":
         return DockerSandbox(
             image=settings.SANDBOX_DOCKER_IMAGE,
             gpu_image=settings.SANDBOX_DOCKER_GPU_IMAGE,
             job_root=settings.SANDBOX_DOCKER_JOB_ROOT,
-            gpus=settings.SANDBOX_GPUS,
-            warm=settings.SANDBOX_WARM,
+            gpus=gpus,
+            warm=warm,
         )
     raise SandboxError(f"Unknown SANDBOX_BACKEND {backend!r}: use 'bwrap' or 'docker'.")

@@ -16,9 +16,8 @@ from typing import IO, Any
 import docker
 import requests
 
-from sandbox.backends.docker.daemon import remove_container, remove_groups
+from sandbox.backends.docker.daemon import ParentGroup, remove_container
 from sandbox.base import BoundedBuffer, remove_job_directory
-from sandbox.cgroups import CgroupManager, JobGroup
 from sandbox.inside.warm_server import READY
 from sandbox.jobs import Job, Limits, SandboxError
 
@@ -37,18 +36,15 @@ class Container:
         attached: Any,
         limits: Limits,
         job_dir: str,
-        cgroups: CgroupManager | None,
-        group_name: str,
-        group: JobGroup | None,
+        parent: ParentGroup,
         warm: bool,
     ) -> None:
         self.api = api
         self.container_id = container_id
         self.limits = limits
         self.job_dir = job_dir
-        self.cgroups = cgroups
-        self.group_name = group_name
-        self.group = group
+        self.parent = parent
+        self.group = parent.group
         self.gpu_lock: IO[str] | None = None
         self.timed_out = False
         self.killed = False
@@ -250,7 +246,7 @@ class Container:
         self.close_caller_ends()
         if not self.pump.is_alive() and self.pump.ident is None:
             os.close(self.stdin_read)  # the job never began: no pump to close it
-        remove_groups(self.cgroups, self.group_name)
+        self.parent.remove()
         remove_job_directory(self.job_dir)
         if self.gpu_lock is not None:
             self.gpu_lock.close()

@@ -11,6 +11,8 @@ import logging
 import os
 import socket
 import time
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 import docker
@@ -23,6 +25,31 @@ logger = logging.getLogger(__name__)
 
 CGROUP_PARENT = "academy-docker"
 CGROUP_ROOT = "/sys/fs/cgroup"
+
+
+@dataclass
+class ParentGroup:
+    """A container's per-job parent cgroup, where the daemon's cgroups are this host's
+    (`cgroups` None: they are not, or not readable). `group` is set once the daemon has really
+    created the container under it; it outlives the container long enough to be read."""
+
+    cgroups: CgroupManager | None
+    name: str = field(default_factory=lambda: uuid.uuid4().hex)
+    group: JobGroup | None = None
+
+    @property
+    def path(self) -> str | None:
+        """The daemon's cgroup_parent for the container, if any."""
+        return f"/{CGROUP_PARENT}/{self.name}" if self.cgroups else None
+
+    def found(self, container_id: str) -> bool:
+        """Find the container's group under this parent; False if the daemon put it elsewhere."""
+        if self.cgroups is not None:
+            self.group = job_group(self.cgroups, self.name, container_id)
+        return self.group is not None
+
+    def remove(self) -> None:
+        remove_groups(self.cgroups, self.name)
 
 
 def connect(base_url: str | None) -> tuple[Any, CgroupManager | None]:

@@ -36,7 +36,6 @@ import logging
 import os
 import threading
 import time
-import uuid
 import weakref
 from typing import IO, Any
 
@@ -44,13 +43,7 @@ import docker
 
 from sandbox.backends.docker.arguments import IMAGE_PYTHON, container_arguments
 from sandbox.backends.docker.container import Container
-from sandbox.backends.docker.daemon import (
-    CGROUP_PARENT,
-    connect,
-    job_group,
-    remove_container,
-    remove_groups,
-)
+from sandbox.backends.docker.daemon import ParentGroup, connect, remove_container
 from sandbox.backends.docker.warm import (
     WARM_MIN_MEMORY_MB,
     Shape,
@@ -188,13 +181,11 @@ class DockerSandbox(Sandbox):
         api = self.api
         job_dir: str | None = None
         container_id: str | None = None
-        group_name = uuid.uuid4().hex
-        cgroups = self._cgroups
-        cgroup_parent = f"/{CGROUP_PARENT}/{group_name}" if cgroups else None
+        parent = ParentGroup(self._cgroups)
         try:
             job_dir = make_job_directory(self.job_root)
             write_job_files(job, job_dir)
-            arguments = self.container_arguments(job, job_dir, gpu_index, cgroup_parent)
+            arguments = self.container_arguments(job, job_dir, gpu_index, parent.path)
             arguments["host_config"] = api.create_host_config(**arguments["host_config"])
             container_id = _create_container(api, arguments, job_dir)
             attached = api.attach_socket(
@@ -206,23 +197,18 @@ class DockerSandbox(Sandbox):
                 remove_container(api, container_id)
             if job_dir is not None:
                 remove_job_directory(job_dir)
-            remove_groups(cgroups, group_name)
+            parent.remove()
             raise
-        group = None
-        if cgroups is not None:
-            group = job_group(cgroups, group_name, container_id)
-            if group is None:
-                logger.warning("The daemon's cgroups are not this host's: no peak memory.")
-                self._cgroups = None
+        if parent.cgroups is not None and not parent.found(container_id):
+            logger.warning("The daemon's cgroups are not this host's: no peak memory.")
+            self._cgroups = None
         return Container(
             api=api,
             container_id=container_id,
             attached=attached,
             limits=job.limits,
             job_dir=job_dir,
-            cgroups=cgroups,
-            group_name=group_name,
-            group=group,
+            parent=parent,
             warm=warm,
         )
 
