@@ -301,7 +301,7 @@ SANDBOX_DOCKER_JOB_ROOT = env.str("SANDBOX_DOCKER_JOB_ROOT", default=None)
 # Where limits cannot be enforced (no cgroup access) the sandbox refuses to run unless this is set.
 SANDBOX_ALLOW_UNENFORCED_LIMITS = env.bool("SANDBOX_ALLOW_UNENFORCED_LIMITS", default=False)
 # Run CPU jobs warm: bwrap forks them from a zygote that has imported NumPy and torch
-# (sandbox/warm/); docker hands each to a pre-started container that has (backends/docker.py).
+# (sandbox/warm/); docker hands each to a pre-started container that has (backends/docker/).
 SANDBOX_WARM = env.bool("SANDBOX_WARM", default=True)
 # Number of GPUs this worker offers to grading jobs (0: CPU only).
 SANDBOX_GPUS = env.int("SANDBOX_GPUS", default=0)

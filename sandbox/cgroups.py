@@ -20,15 +20,19 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 GROUP_PREFIX = "academy-sandbox"
 
 
-def _v1_controllers() -> dict[str, Path]:
-    """Map each v1 controller to its mount point, whatever the host's co-mounting."""
-    found: dict[str, Path] = {}
+def _mounts() -> list[list[str]]:
+    """This process's mounts, each split into its fields (none if they cannot be read)."""
     try:
         lines = Path("/proc/self/mounts").read_text().splitlines()
     except OSError:
-        return found
-    for line in lines:
-        parts = line.split()
+        return []
+    return [line.split() for line in lines]
+
+
+def _v1_controllers() -> dict[str, Path]:
+    """Map each v1 controller to its mount point, whatever the host's co-mounting."""
+    found: dict[str, Path] = {}
+    for parts in _mounts():
         if len(parts) < 4 or parts[2] != "cgroup":
             continue
         options = set(parts[3].split(","))
@@ -39,12 +43,7 @@ def _v1_controllers() -> dict[str, Path]:
 
 
 def _v2_root() -> Path | None:
-    try:
-        lines = Path("/proc/self/mounts").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        parts = line.split()
+    for parts in _mounts():
         if len(parts) >= 3 and parts[2] == "cgroup2" and parts[1] == str(CGROUP_ROOT):
             return Path(parts[1])
     return None

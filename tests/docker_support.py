@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 
 from sandbox.backends.docker import DockerSandbox
+from sandbox.base import RunningJob
 from sandbox.jobs import Job
-from sandbox.runner import RunningJob
 
 
 class WarmDockerSandbox(DockerSandbox):

@@ -19,7 +19,6 @@ SANDBOX_ALLOW_UNENFORCED_LIMITS.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import shutil
 import signal
@@ -29,16 +28,22 @@ import weakref
 from pathlib import Path
 from typing import IO
 
-from sandbox.cgroups import CgroupManager, JobGroup
-from sandbox.gpus import acquire_gpu
-from sandbox.jobs import Job, JobResult, Limits, SandboxError
-from sandbox.runner import (
+from sandbox.base import (
+    ResourceUse,
     RunningJob,
     Sandbox,
+    cpu_seconds_limit,
+    job_environment,
+    job_result,
     make_job_directory,
     popen_without_environment,
     remove_job_directory,
+    split_init_status,
+    write_job_files,
 )
+from sandbox.cgroups import CgroupManager, JobGroup
+from sandbox.gpus import acquire_gpu
+from sandbox.jobs import Job, JobResult, Limits, SandboxError
 from sandbox.warm.pool import WarmPool
 
 logger = logging.getLogger(__name__)
@@ -148,33 +153,17 @@ class BwrapSandbox(Sandbox):
 
     def environment(self, job: Job, gpu_index: int | None) -> dict[str, str]:
         """The job's whole environment: nothing of the worker's passes through."""
-        environment = {
-            "HOME": "/tmp",
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
-            "MPLBACKEND": "Agg",
-        }
-        threads = str(max(1, math.ceil(job.limits.cpus)))
-        for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            environment[variable] = threads
-        environment["CUDA_VISIBLE_DEVICES"] = "" if gpu_index is None else str(gpu_index)
-        environment.update(job.environment)
-        return environment
+        cuda_visible_devices = "" if gpu_index is None else str(gpu_index)
+        return job_environment(
+            job, path="/usr/local/bin:/usr/bin:/bin", cuda_visible_devices=cuda_visible_devices
+        )
 
     def job_directory(self, job: Job) -> str:
         """A fresh host directory with the job's files, bound read-only at /job; only this
         process's user can reach it on the host (see make_job_directory)."""
         job_dir = make_job_directory()
         try:
-            for name, content in job.files.items():
-                target = Path(job_dir) / name
-                if not target.resolve().is_relative_to(Path(job_dir).resolve()):
-                    raise SandboxError(f"Job file name {name!r} escapes the job directory.")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-                target.chmod(0o644)
+            write_job_files(job, job_dir)
         except BaseException:
             remove_job_directory(job_dir)
             raise
@@ -257,7 +246,7 @@ def _launcher(group: JobGroup | None, limits: Limits) -> str:
     if group is not None:
         for path in group.paths:
             lines.append(f"echo $$ > {path}/cgroup.procs || exit 125")
-    cpu = max(1, math.ceil(limits.cpu_seconds))
+    cpu = cpu_seconds_limit(limits)
     lines.append(f"ulimit -t {cpu} && ulimit -c 0 || exit 125")
     if limits.address_space_mb is not None:
         # dash's -v is RLIMIT_AS, in KiB, soft and hard: bwrap and setpriv need a few MB of it.
@@ -331,9 +320,7 @@ class BwrapRunningJob(RunningJob):
             self.group.kill_all()
 
     def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
-        if self._finished:
-            raise RuntimeError("finish() called twice")
-        self._finished = True
+        self._finishing()
         try:
             if kill:
                 self._kill()
@@ -348,32 +335,23 @@ class BwrapRunningJob(RunningJob):
                 self.group.kill_all()
             self.stderr_reader.join(timeout=5)
             returncode = self.process.returncode
-            out_of_memory = self.group.out_of_memory() if self.group else False
-            peak = self.group.peak_memory_bytes() if self.group else 0
-            cpu = self.group.cpu_seconds() if self.group else 0.0
+            use = ResourceUse(
+                wall_seconds=wall,
+                cpu_seconds=self.group.cpu_seconds() if self.group else 0.0,
+                peak_memory_bytes=self.group.peak_memory_bytes() if self.group else 0,
+                out_of_memory=self.group.out_of_memory() if self.group else False,
+            )
         finally:
             self.timer.cancel()
             if self.process.returncode is None:
                 self._kill()
             self._release()
-        exit_code: int | None = returncode if returncode is not None and returncode >= 0 else None
-        killed_by = -returncode if returncode is not None and returncode < 0 else None
-        # bwrap reports its child's death by signal as exit status 128 + signal.
-        if exit_code is not None and exit_code > 128 and exit_code - 128 < 65:
-            killed_by, exit_code = exit_code - 128, None
-        cpu_exceeded = killed_by == signal.SIGXCPU or cpu >= self.job.limits.cpu_seconds
-        return JobResult(
-            exit_code=exit_code,
-            signal=killed_by,
-            stdout=b"",
-            stderr=self.stderr_reader.value(),
-            timed_out=self.timed_out,
-            out_of_memory=out_of_memory,
-            output_truncated=self.stderr_reader.truncated,
-            wall_seconds=wall,
-            peak_memory_bytes=peak,
-            cpu_seconds=cpu,
-            cpu_limit_exceeded=cpu_exceeded and not self.timed_out,
+        if returncode is not None and returncode < 0:
+            status: tuple[int | None, int | None] = (None, -returncode)  # bwrap died of it
+        else:
+            status = split_init_status(returncode)
+        return job_result(
+            self.job.limits, status, self.stderr_reader, use, timed_out=self.timed_out
         )
 
 

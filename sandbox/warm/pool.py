@@ -21,25 +21,41 @@ import socket
 import struct
 import subprocess
 import threading
-import time
 import weakref
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import IO, Protocol
 
+from sandbox.base import RunningJob, remove_job_directory
 from sandbox.cgroups import CgroupManager, JobGroup
-from sandbox.jobs import Job, JobResult, Limits, SandboxError, address_space_bytes
-from sandbox.runner import RunningJob, release_in_background, remove_job_directory
+from sandbox.inside import ZYGOTE
+from sandbox.jobs import Job, Limits, SandboxError
+from sandbox.warm.common import WARM_MODULES, ProcessLocalPool, WarmJobSpec, warm_job_spec
+from sandbox.warm.job import WarmRunningJob
 
 logger = logging.getLogger(__name__)
 
-ZYGOTE = Path(__file__).with_name("zygote.py")
-WARM_MODULES = ("numpy", "torch")
 START_SECONDS = 60.0
 
 
 PING_SECONDS = 5.0  # a zygote answers in microseconds; a loaded host must not look dead
 HANDSHAKE_SECONDS = 10.0
+
+
+class ZygoteHost(Protocol):
+    """What the pool needs of its backend (bwrap): a job's directory, launcher argv and
+    environment, built as for any cold job of it."""
+
+    def job_directory(self, job: Job) -> str: ...
+
+    def argv(self, job: Job, job_dir: str, gpu_index: int | None) -> list[str]: ...
+
+    def environment(self, job: Job, gpu_index: int | None) -> dict[str, str]: ...
+
+
+class ZygoteJobSpec(WarmJobSpec):
+    """A zygote's child also makes the job's /job and /tmp itself: it gets the files (hex)."""
+
+    files: dict[str, str]
+    tmp_bytes: int
 
 
 class ZygoteUnanswered(Exception):
@@ -97,18 +113,17 @@ class Zygote:
         remove_job_directory(self.job_dir)
 
 
-class WarmPool:
+class WarmPool(ProcessLocalPool):
     """One zygote per sandbox instance, started on first use and replaced when it dies or stops
     answering. A replaced zygote is left as it is until the last job it forked has finished (its
     jobs live in its PID namespace), then stopped."""
 
-    def __init__(self, backend: Any, cgroups: CgroupManager) -> None:
+    def __init__(self, backend: ZygoteHost, cgroups: CgroupManager) -> None:
+        super().__init__()
         self.backend = backend
         self.cgroups = cgroups
         self.zygote: Zygote | None = None
         self.retired: list[Zygote] = []
-        self.lock = threading.Lock()
-        self.pid = os.getpid()
         # At exit the zygote's cgroup and job directory go too (`manage.py grade` never says
         # it is done). A weak reference, so the hook keeps no pool alive.
         atexit.register(_close_pool, weakref.ref(self))
@@ -166,12 +181,9 @@ class WarmPool:
             threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
         return Zygote(process, host_end, group, job_dir, pid)
 
-    def _forked(self) -> None:
-        """A forked worker inherits its parent's zygote: it is the parent's to use and stop."""
-        if os.getpid() != self.pid:
-            self.pid = os.getpid()
-            self.zygote = None
-            self.retired = []
+    def _forget(self) -> None:
+        self.zygote = None
+        self.retired = []
 
     def ready(self) -> Zygote:
         """The current zygote once it has answered a ping; a fresh one in place of one that
@@ -263,13 +275,10 @@ class WarmPool:
             except (OSError, ValueError) as error:
                 # Nothing of the job has run, nor any of its limits held: the zygote failed.
                 raise ZygoteUnanswered(f"no child took the job ({error})") from error
-            spec = {
-                "argv": list(job.command),
-                "environment": self.backend.environment(job, None),
+            spec: ZygoteJobSpec = {
+                **warm_job_spec(job, self.backend.environment(job, None)),
                 "files": {name: content.hex() for name, content in job.files.items()},
                 "tmp_bytes": job.limits.tmp_mb * 1024 * 1024,
-                "cpu_seconds": max(1, int(job.limits.cpu_seconds + 0.999)),
-                "address_space_bytes": address_space_bytes(job.limits),
             }
             payload = json.dumps(spec).encode()
             host_control.settimeout(None)  # the child reads it all, or dies and we hear EPIPE
@@ -299,7 +308,7 @@ class WarmPool:
         """Stop every zygote of this pool, with its cgroup and job directory. Safe to call twice;
         a later job starts a fresh zygote."""
         with self.lock:
-            if os.getpid() != self.pid:
+            if not self._owned():
                 return
             zygotes = [*self.retired, *([self.zygote] if self.zygote is not None else [])]
             self.zygote = None
@@ -315,7 +324,7 @@ def _close_pool(reference: weakref.ref[WarmPool]) -> None:
         pool.close()
 
 
-def _drain(stream: Any) -> None:
+def _drain(stream: IO[bytes]) -> None:
     for line in stream:
         logger.warning("warm sandbox: %s", line.decode("utf-8", "replace").rstrip())
 
@@ -327,138 +336,3 @@ def _peer_pid(ancillary: list[tuple[int, int, bytes]]) -> int:
             if pid > 0:
                 return int(pid)
     raise ValueError("the warm child sent no credentials")
-
-
-class _Holdings:
-    """What a warm job holds on this host: its cgroup, its pipe and socket ends, and its place
-    in the zygote's count. Released once, by finish() or, for a job never finished, when it is
-    garbage-collected or the process exits."""
-
-    def __init__(
-        self, group: JobGroup, control: socket.socket, fds: list[int], done: Callable[[], None]
-    ) -> None:
-        self.group = group
-        self.control = control
-        self.fds = set(fds)
-        self.done = done
-        self.released = False
-
-    def close(self, fd: int) -> None:
-        """Close one of our descriptors once; a number closed twice could be another file's."""
-        if fd in self.fds:
-            self.fds.discard(fd)
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
-    def release(self) -> None:
-        if self.released:
-            return
-        self.released = True
-        try:
-            self.group.remove()
-        finally:
-            for fd in list(self.fds):
-                self.close(fd)
-            self.control.close()
-            self.done()
-
-
-class WarmRunningJob(RunningJob):
-    """A job forked from the zygote. Call finish() exactly once (in a `finally`): it kills what is
-    left of the job and releases its cgroup and descriptors, whatever happened before. A job
-    dropped without finish() is stopped by its wall timer and released when collected."""
-
-    def __init__(
-        self,
-        job: Job,
-        group: JobGroup,
-        control: socket.socket,
-        stdin_fd: int,
-        stdout_fd: int,
-        stderr_fd: int,
-        *,
-        pid: int,
-        done: Callable[[], None],
-    ) -> None:
-        self.job = job
-        self.group = group
-        self.control = control
-        self.pid = pid  # the child's host pid (the job runs as its child)
-        self._stdin = stdin_fd
-        self._stdout = stdout_fd
-        # The stderr end belongs to its reader thread, which closes it.
-        self._holdings = _Holdings(group, control, [stdin_fd, stdout_fd], done)
-        # Dropped unfinished: release from a thread (GC may run inside the pool's lock).
-        self._release = weakref.finalize(self, release_in_background, self._holdings.release)
-        self.watch(stderr_fd=stderr_fd, limits=job.limits)
-
-    @property
-    def stdin_fd(self) -> int:
-        return self._stdin
-
-    @property
-    def stdout_fd(self) -> int:
-        return self._stdout
-
-    def close_stdin(self) -> None:
-        self._holdings.close(self._stdin)
-
-    def _kill(self) -> None:
-        self.group.kill_all()
-
-    def _status(self, wait_seconds: float | None) -> dict[str, Any]:
-        self.control.settimeout(wait_seconds)
-        try:
-            header = self.control.recv(4, socket.MSG_WAITALL)
-            if len(header) != 4:
-                return {}
-            (length,) = struct.unpack("!I", header)
-            if length > 4096:
-                return {}
-            data = self.control.recv(length, socket.MSG_WAITALL)
-            parsed = json.loads(data)
-            return parsed if isinstance(parsed, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
-    def finish(self, *, kill: bool = False, wait_seconds: float | None = None) -> JobResult:
-        if self._finished:
-            raise RuntimeError("finish() called twice")
-        self._finished = True
-        try:
-            if kill:
-                self._kill()
-            status = self._status(wait_seconds)
-            if not status:
-                self._kill()
-            wall = time.monotonic() - self.started
-            self.timer.cancel()
-            self.group.kill_all()
-            self.stderr_reader.join(timeout=5)
-            out_of_memory = self.group.out_of_memory()
-            peak = self.group.peak_memory_bytes()
-            cpu = self.group.cpu_seconds()
-        finally:
-            self.timer.cancel()
-            self._release.detach()  # released here and now, not by a thread
-            self._holdings.release()
-        exit_code = status.get("exit")
-        signal_number = status.get("signal")
-        if not status:
-            exit_code, signal_number = None, 9
-        cpu_exceeded = signal_number == 24 or cpu >= self.job.limits.cpu_seconds
-        return JobResult(
-            exit_code=exit_code if isinstance(exit_code, int) else None,
-            signal=signal_number if isinstance(signal_number, int) else None,
-            stdout=b"",
-            stderr=self.stderr_reader.value(),
-            timed_out=self.timed_out,
-            out_of_memory=out_of_memory,
-            output_truncated=self.stderr_reader.truncated,
-            wall_seconds=wall,
-            peak_memory_bytes=peak,
-            cpu_seconds=cpu,
-            cpu_limit_exceeded=cpu_exceeded and not self.timed_out,
-        )

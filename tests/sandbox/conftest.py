@@ -9,7 +9,7 @@ from django.conf import settings
 
 from sandbox.backends.bwrap import BwrapSandbox
 from sandbox.backends.docker import DockerSandbox
-from sandbox.runner import Sandbox
+from sandbox.base import Sandbox
 from tests.docker_support import docker_sandbox
 
 

@@ -14,8 +14,8 @@ import time
 import pytest
 
 from sandbox.backends.docker import waiting_container_ids
+from sandbox.base import Sandbox
 from sandbox.jobs import Job, Limits
-from sandbox.runner import Sandbox
 
 
 def run(sandbox: Sandbox, code: str, **limits: object):

@@ -13,9 +13,9 @@ import pytest
 
 from sandbox.backends.bwrap import BwrapRunningJob, BwrapSandbox
 from sandbox.backends.docker import DockerRunningJob
+from sandbox.base import RunningJob, Sandbox, collect_output
 from sandbox.jobs import Job, JobResult, Limits
-from sandbox.runner import RunningJob, Sandbox, collect_output
-from sandbox.warm.pool import WarmRunningJob
+from sandbox.warm.job import WarmRunningJob
 
 
 def python(code: str, **limits: object) -> Job:

@@ -15,8 +15,8 @@ import time
 import pytest
 
 from sandbox.backends.bwrap import BwrapSandbox
+from sandbox.base import RunningJob, Sandbox, collect_output
 from sandbox.jobs import Job, JobResult, Limits
-from sandbox.runner import RunningJob, Sandbox, collect_output
 
 SIGNALS = [signal.SIGKILL, signal.SIGSTOP, signal.SIGALRM, signal.SIGUSR1, signal.SIGTERM]
 TARGETS = ["own group", "every process", "parent", "every group"]

@@ -15,8 +15,8 @@ import pytest
 from django.conf import settings
 
 from sandbox.backends.bwrap import BwrapSandbox
+from sandbox.base import collect_output
 from sandbox.jobs import Job, Limits
-from sandbox.runner import collect_output
 from sandbox.warm.pool import Zygote
 
 

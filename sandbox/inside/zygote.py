@@ -14,7 +14,8 @@ Its random generators are reseeded, so no two jobs draw the numbers the zygote w
 The control socket carries, from the host, one byte per request: "F" with a job's four
 descriptors (fork a child for it), or "P" (answer "p": the host's liveness check, since a stopped
 zygote still looks alive to `poll()`).
-Started as `python -I /job/zygote.py MODULE...`; stdlib only, besides the modules it warms.
+Started as `python -I /job/zygote.py MODULE...` (sandbox/warm/pool.py copies this file there);
+stdlib only, besides the modules it warms.
 """
 
 import ctypes
@@ -26,6 +27,7 @@ import socket
 import struct
 import sys
 import traceback
+from typing import Any, NoReturn
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
@@ -44,17 +46,17 @@ CONTROL_FD = 3
 libc = ctypes.CDLL(None, use_errno=True)
 
 
-def fail(message):
+def fail(message: str) -> NoReturn:
     raise OSError(ctypes.get_errno(), message)
 
 
-def read_frame(sock):
+def read_frame(sock: socket.socket) -> bytes:
     header = receive_exactly(sock, 4)
     (length,) = struct.unpack("!I", header)
     return receive_exactly(sock, length)
 
 
-def receive_exactly(sock, count):
+def receive_exactly(sock: socket.socket, count: int) -> bytes:
     data = bytearray()
     while len(data) < count:
         chunk = sock.recv(min(count - len(data), 1 << 20))
@@ -64,16 +66,18 @@ def receive_exactly(sock, count):
     return bytes(data)
 
 
-def send_frame(sock, payload):
+def send_frame(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(struct.pack("!I", len(payload)) + payload)
 
 
-def mount(source, target, kind, flags, options):
+def mount(
+    source: bytes, target: bytes, kind: bytes | None, flags: int, options: bytes | None
+) -> None:
     if libc.mount(source, target, kind, flags, options) != 0:
         fail(f"mount {target!r}")
 
 
-def bring_loopback_up():
+def bring_loopback_up() -> None:
     """The job's own network namespace has only a loopback; bring it up as bwrap does."""
     import fcntl
 
@@ -84,14 +88,14 @@ def bring_loopback_up():
         fcntl.ioctl(probe, set_flags, struct.pack("16sh", b"lo", flags | up))
 
 
-def drop_capabilities():
+def drop_capabilities() -> None:
     header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
     data = ctypes.create_string_buffer(24)  # two zeroed __user_cap_data_struct
     if libc.capset(ctypes.c_char_p(header), data) != 0:
         fail("capset")
 
 
-def child(control, stdio):
+def child(control: socket.socket, stdio: list[int]) -> NoReturn:
     """The single-use child: it becomes the job after isolating itself."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; we wait for the job
     # Out of the zygote's session and group: whatever signals this child's group never reaches
@@ -125,7 +129,7 @@ def child(control, stdio):
     for fd in stdio:
         os.close(fd)
     _, status = os.waitpid(job, 0)
-    report = {"exit": None, "signal": None}
+    report: dict[str, int | None] = {"exit": None, "signal": None}
     if os.WIFSIGNALED(status):
         report["signal"] = os.WTERMSIG(status)
     else:
@@ -134,7 +138,7 @@ def child(control, stdio):
     os._exit(0)
 
 
-def become_job(spec, control, stdio):
+def become_job(spec: dict[str, Any], control: socket.socket, stdio: list[int]) -> NoReturn:
     quiet = MS_NOSUID | MS_NODEV
     with open("/proc/cpuinfo", "rb") as handle:  # torch's cpuinfo reads it on first use
         cpuinfo = handle.read()
@@ -182,7 +186,7 @@ def become_job(spec, control, stdio):
     os._exit(run_command(spec["argv"]))
 
 
-def reseed():
+def reseed() -> None:
     """Fresh generator states for this job: a fork copies the zygote's, so without this every job
     would draw the same "random" numbers from numpy's and torch's global generators."""
     import random
@@ -196,7 +200,7 @@ def reseed():
         torch.manual_seed(int.from_bytes(os.urandom(8), "little") >> 1)
 
 
-def run_command(argv):
+def run_command(argv: list[str]) -> int:
     """Run `python [flags] (-c CODE | SCRIPT) [args]` in this already-warm interpreter."""
     import runpy
 
@@ -207,7 +211,7 @@ def run_command(argv):
     try:
         if arguments and arguments[0] == "-c":
             sys.argv = ["-c", *arguments[2:]]
-            namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+            namespace: dict[str, object] = {"__name__": "__main__", "__builtins__": __builtins__}
             exec(compile(arguments[1], "<string>", "exec"), namespace)
         elif arguments:
             sys.argv = arguments
@@ -232,7 +236,7 @@ def run_command(argv):
     return code
 
 
-def warm_up():
+def warm_up() -> None:
     """Pay the libraries' lazy first-use costs once, here, instead of in every job. With one
     thread per library (the environment says so) this starts no thread, so forking stays safe."""
     numpy = sys.modules.get("numpy")
@@ -252,7 +256,7 @@ def warm_up():
         print(f"zygote has {threads} threads after warm-up", file=sys.stderr)
 
 
-def main():
+def main() -> None:
     for name in sys.argv[1:]:
         __import__(name)
     warm_up()

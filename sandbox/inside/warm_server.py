@@ -1,11 +1,13 @@
-"""The first process of a pre-warmed Docker sandbox container (the Docker backend's warm path).
+"""The first process of a pre-warmed Docker sandbox container (the Docker backend's warm path,
+sandbox/backends/docker/warm.py).
 
 The host starts it as `python -I -c <this file's text> numpy torch` in a container with the same
 isolation and limits as any job's. It imports those modules (paying torch's 1.6-2 s once, before
 any job exists), says it is ready on stdout, and waits for one line on stdin: its job's argv,
 environment, CPU time and address-space limit. Only then, and only once, does it run that job in
 this interpreter; the container is removed when the job ends, so nothing of a job can be seen by
-another. It runs no code from anywhere else, and this host never imports this module. Stdlib only.
+another. It runs no code from anywhere else. The host never runs this module; it imports only its
+constants (READY, PYTHON_FLAGS), so that both ends agree. Stdlib only.
 """
 
 import atexit
@@ -85,7 +87,7 @@ def shut_down(status: int) -> None:
     threading = sys.modules.get("threading")
     if threading is not None:
         try:
-            threading._shutdown()  # type: ignore[attr-defined]
+            threading._shutdown()
         except BaseException:  # noqa: BLE001
             pass
     try:

@@ -1,18 +1,25 @@
 """The backend-independent part of running a job: the `Sandbox` interface, a running job's
-handle, bounded output collection, and the choice of backend from settings."""
+handle, bounded output collection, the one `JobResult` builder, and the host-side helpers every
+backend shares (job directories and files, the job's environment, CPU-time limit).
+
+Backends import this module; it imports no backend (the choice of backend is sandbox/factory.py).
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import selectors
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
 
@@ -29,6 +36,7 @@ class RunningJob(ABC):
     """
 
     timed_out: bool = False
+    _finished: bool = False
 
     def watch(self, *, stderr_fd: int, limits: Limits) -> None:
         """Start what every local job needs: a bounded stderr reader that stops the job past the
@@ -50,6 +58,12 @@ class RunningJob(ABC):
         """Stop every process of the job (backends that use watch() provide it)."""
         raise NotImplementedError
 
+    def _finishing(self) -> None:
+        """Mark the job finished; a second finish() is the caller's bug, said at once."""
+        if self._finished:
+            raise RuntimeError("finish() called twice")
+        self._finished = True
+
     @property
     @abstractmethod
     def stdin_fd(self) -> int: ...
@@ -65,7 +79,7 @@ class RunningJob(ABC):
     def stderr_bytes_received(self) -> int:
         """How many bytes of the job's stderr have arrived so far (up to the output limit): the
         grader cuts the learner's output where hidden tests began."""
-        return int(self.stderr_reader.kept)
+        return self.stderr_reader.kept
 
     def close_stdin(self) -> None:
         """End the job's input. Backends make this idempotent and skip stdin in finish() once
@@ -163,22 +177,48 @@ def collect_output(
 
 
 def with_stdout(result: JobResult, stdout: bytes, *, truncated: bool) -> JobResult:
-    from dataclasses import replace
-
     return replace(result, stdout=stdout, output_truncated=result.output_truncated or truncated)
 
 
-class BoundedReader(threading.Thread):
-    """Drains a pipe in the background, keeping the first `limit` bytes."""
+class BoundedBuffer:
+    """Keeps the first `limit` bytes of what it is given; `add` says False once more came."""
 
-    def __init__(self, fd: int, limit: int, on_overflow: callable[[], None] | None = None):  # type: ignore[valid-type]
-        super().__init__(daemon=True)
-        self.fd = fd
+    def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.on_overflow = on_overflow
         self.chunks: list[bytes] = []
         self.kept = 0
         self.truncated = False
+
+    def add(self, data: bytes) -> bool:
+        room = self.limit - self.kept
+        if room > 0:
+            self.chunks.append(data[:room])
+            self.kept += min(room, len(data))
+        if len(data) > room:
+            self.truncated = True
+        return not self.truncated
+
+    def value(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+class BoundedReader(threading.Thread):
+    """Drains a pipe in the background into a BoundedBuffer; past its limit it calls
+    `on_overflow` once (the job is stopped) and keeps draining, so the writer never blocks."""
+
+    def __init__(self, fd: int, limit: int, on_overflow: Callable[[], None] | None = None) -> None:
+        super().__init__(daemon=True)
+        self.fd = fd
+        self.buffer = BoundedBuffer(limit)
+        self.on_overflow = on_overflow
+
+    @property
+    def kept(self) -> int:
+        return self.buffer.kept
+
+    @property
+    def truncated(self) -> bool:
+        return self.buffer.truncated
 
     def run(self) -> None:
         while True:
@@ -188,19 +228,13 @@ class BoundedReader(threading.Thread):
                 break
             if not data:
                 break
-            room = self.limit - self.kept
-            if room > 0:
-                self.chunks.append(data[:room])
-                self.kept += min(room, len(data))
-            if len(data) > room:
-                self.truncated = True
-                if self.on_overflow is not None:
-                    self.on_overflow()
-                    self.on_overflow = None
+            if not self.buffer.add(data) and self.on_overflow is not None:
+                self.on_overflow()
+                self.on_overflow = None
         _close_quietly(self.fd)
 
     def value(self) -> bytes:
-        return b"".join(self.chunks)
+        return self.buffer.value()
 
 
 def release_in_background(release: Callable[[], None]) -> None:
@@ -257,39 +291,91 @@ def popen_without_environment(argv: list[str], **kwargs: object) -> subprocess.P
     return subprocess.Popen(argv, env={}, close_fds=True, **kwargs)  # type: ignore[call-overload, no-any-return]
 
 
-_sandboxes: dict[str, Sandbox] = {}
-_lock = threading.Lock()
+def split_init_status(status: int | None) -> tuple[int | None, int | None]:
+    """(exit code, signal) from the exit status of a job's init (bwrap, docker-init), which
+    reports its child's death by signal as 128 + signal."""
+    if status is not None and 128 < status < 128 + 65:
+        return None, status - 128
+    return status, None
 
 
-def get_sandbox(name: str | None = None) -> Sandbox:
-    """The configured backend (settings.SANDBOX_BACKEND), built once per process."""
-    from django.conf import settings
+@dataclass(frozen=True)
+class ResourceUse:
+    """What a finished job used, as its backend measured it."""
 
-    backend = name or settings.SANDBOX_BACKEND
-    with _lock:
-        if backend not in _sandboxes:
-            _sandboxes[backend] = _build(backend, settings)
-        return _sandboxes[backend]
+    wall_seconds: float
+    cpu_seconds: float
+    peak_memory_bytes: int
+    out_of_memory: bool
 
 
-def _build(backend: str, settings: Any) -> Sandbox:
-    if backend == "bwrap":
-        from sandbox.backends.bwrap import BwrapSandbox
+def job_result(
+    limits: Limits,
+    status: tuple[int | None, int | None],
+    stderr: BoundedBuffer | BoundedReader,
+    use: ResourceUse,
+    *,
+    timed_out: bool,
+) -> JobResult:
+    """The one way every backend's finish() reports a job, from its (exit code, signal) and
+    what it used (stdout is the caller's to add: it reads the pipe itself). A job past its CPU
+    time dies of SIGXCPU (or of the SIGKILL a second later); one whose wall time ran out is
+    reported as timed out only."""
+    exit_code, signal_number = status
+    cpu_exceeded = signal_number == signal.SIGXCPU or use.cpu_seconds >= limits.cpu_seconds
+    return JobResult(
+        exit_code=exit_code,
+        signal=signal_number,
+        stdout=b"",
+        stderr=stderr.value(),
+        timed_out=timed_out,
+        out_of_memory=use.out_of_memory,
+        output_truncated=stderr.truncated,
+        wall_seconds=use.wall_seconds,
+        peak_memory_bytes=use.peak_memory_bytes,
+        cpu_seconds=use.cpu_seconds,
+        cpu_limit_exceeded=cpu_exceeded and not timed_out,
+    )
 
-        return BwrapSandbox(
-            python=settings.SANDBOX_PYTHON,
-            allow_unenforced_limits=settings.SANDBOX_ALLOW_UNENFORCED_LIMITS,
-            gpus=settings.SANDBOX_GPUS,
-            warm=settings.SANDBOX_WARM,
-        )
-    if backend == "docker":
-        from sandbox.backends.docker import DockerSandbox
 
-        return DockerSandbox(
-            image=settings.SANDBOX_DOCKER_IMAGE,
-            gpu_image=settings.SANDBOX_DOCKER_GPU_IMAGE,
-            gpus=settings.SANDBOX_GPUS,
-            job_root=settings.SANDBOX_DOCKER_JOB_ROOT,
-            warm=settings.SANDBOX_WARM,
-        )
-    raise SandboxError(f"Unknown SANDBOX_BACKEND {backend!r}: use 'bwrap' or 'docker'.")
+def cpu_seconds_limit(limits: Limits) -> int:
+    """The job's RLIMIT_CPU in whole seconds (the kernel counts no fractions), at least 1."""
+    return max(1, math.ceil(limits.cpu_seconds))
+
+
+def thread_count(limits: Limits) -> int:
+    """How many threads the numeric libraries may start: the job's CPU share, rounded up."""
+    return max(1, math.ceil(limits.cpus))
+
+
+def job_environment(job: Job, *, path: str, cuda_visible_devices: str) -> dict[str, str]:
+    """The job's whole environment: nothing of the worker's passes through. Backends differ
+    only in PATH and in how the job's GPU is numbered."""
+    environment = {
+        "HOME": "/tmp",
+        "PATH": path,
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "MPLBACKEND": "Agg",
+    }
+    threads = str(thread_count(job.limits))
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        environment[variable] = threads
+    environment["CUDA_VISIBLE_DEVICES"] = cuda_visible_devices
+    environment.update(job.environment)
+    return environment
+
+
+def write_job_files(job: Job, job_dir: str) -> None:
+    """The job's files (0644, directories 0755) under its job directory; a name that would
+    land outside it is refused."""
+    root = Path(job_dir).resolve()
+    for name, content in job.files.items():
+        target = Path(job_dir) / name
+        if not target.resolve().is_relative_to(root):
+            raise SandboxError(f"Job file name {name!r} escapes the job directory.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.chmod(0o755)
+        target.write_bytes(content)
+        target.chmod(0o644)
