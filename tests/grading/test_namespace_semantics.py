@@ -11,7 +11,7 @@ import nbgrader
 import pytest
 from nbformat import NotebookNode
 
-from grading import pipeline, relay
+from grading import relay
 from grading.notebooks import read_notebook, reference_answers
 from grading.pipeline import GradingLimits, GradingOutcome, grade_notebook
 from tests.grading.notebook_factory import answer_cell, grade_cell, notebook, setup_cell
