@@ -5,18 +5,19 @@ test cells against stand-ins for the learner's names. This process (the grader) 
 request and answer across, bounded in size and time, and reads the verdict only from the test
 sandbox, where learner code never ran. It never imports or executes learner code itself.
 
-Every message from the learner's process is checked against the protocol's schema (`wire`)
-before anything is built from it; a violation, like anything else the learner can cause, ends as
-the learner's result (0 points and a plain reason). Only failures the learner cannot cause raise
-GradingInfrastructureError, which the task retries.
+Every message from the learner's process is checked against the protocol's schema (by the relay,
+grading/relay.py) before anything is built from it; a violation, like anything else the learner
+can cause, ends as the learner's result (0 points and a plain reason). Only failures the learner
+cannot cause raise GradingInfrastructureError, which the task retries.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import json
-import os
-import selectors
 import time
+import zipfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,18 +25,15 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from grading.harness import wire
 from grading.notebooks import classify, split_submission
-from sandbox import Job, JobResult, Limits, RunningJob, Sandbox
+from grading.relay import LearnerProtocolError, Relay
+from sandbox import Job, JobResult, Limits, Sandbox
 
-HARNESS = Path(__file__).parent / "harness"
-TESTER_MESSAGE_BYTES = 64 * 1024 * 1024  # the test sandbox is ours; its lines are still bounded
+INSIDE = Path(__file__).parent / "inside"
 # nbgrader's autograde runs the kernel with this set; notebooks test for it (both sides see it).
 NBGRADER_ENVIRONMENT = {"NBGRADER_EXECUTION": "autograde"}
 LEARNER_OUTPUT_LIMIT = 20_000  # shown to the learner
 LEARNER_OUTPUT_STOP = 1_000_000  # a job printing more is stopped
-MAX_NESTING = 200  # requests and callbacks waiting inside one another
-MAX_CALLBACKS = 50_000  # callbacks from learner code into the tests, per grading
 TESTER_MAPPED_MB = 1024  # the test sandbox's room for what its libraries map, beyond the limit
 TESTER_MEMORY_MARGIN_MB = 512  # its address-space limit is this far below its memory limit
 
@@ -43,11 +41,6 @@ TESTER_MEMORY_MARGIN_MB = 512  # its address-space limit is this far below its m
 class GradingInfrastructureError(Exception):
     """The grader could not reach a verdict for reasons that are not the learner's (a broken
     test sandbox, a missing runtime). Celery retries these; everything else is a result."""
-
-
-class LearnerProtocolError(Exception):
-    """The learner's process sent the grader something the protocol does not allow: the
-    learner's own doing, graded as 0 with the reason."""
 
 
 @dataclass
@@ -87,81 +80,24 @@ class GradingLimits:
     gpus: int = 0
 
 
-class LineReader:
-    """Reads newline-terminated messages from a pipe with a deadline and a size bound. Each
-    byte is searched for the newline once (a learner sending an endless line costs linear
-    time), and a line past `limit` is refused without waiting for its end."""
-
-    def __init__(self, fd: int, limit: int):
-        self.fd = fd
-        self.limit = limit
-        self.buffer = bytearray()
-        self.scanned = 0  # bytes of the buffer known to hold no newline
-        self.closed = False
-        self.failure = ""  # why the last readline returned None: eof, timeout, oversized
-        os.set_blocking(fd, False)
-        self.selector = selectors.DefaultSelector()
-        self.selector.register(fd, selectors.EVENT_READ)
-
-    def readline(self, deadline: float) -> bytes | None:
-        """One line, or None on end of file, timeout or an oversized line (see `failure`)."""
-        while True:
-            newline = self.buffer.find(b"\n", self.scanned)
-            if newline >= 0:
-                if newline + 1 > self.limit:
-                    self.failure = "oversized"
-                    return None
-                line = bytes(self.buffer[: newline + 1])
-                del self.buffer[: newline + 1]
-                self.scanned = 0
-                return line
-            self.scanned = len(self.buffer)
-            if len(self.buffer) > self.limit:
-                self.failure = "oversized"
-                return None
-            if self.closed:
-                self.failure = "eof"
-                return None
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self.selector.select(remaining):
-                self.failure = "timeout"
-                return None
-            try:
-                data = os.read(self.fd, 1 << 20)
-            except BlockingIOError:
-                continue
-            except OSError:
-                data = b""
-            if not data:
-                self.closed = True
-            self.buffer += data
-
-    def close(self) -> None:
-        self.selector.close()
-
-
-def _write(running: RunningJob, data: bytes) -> bool:
-    try:
-        os.set_blocking(running.stdin_fd, True)
-        view = memoryview(data)
-        while view:
-            written = os.write(running.stdin_fd, view)
-            view = view[written:]
-        return True
-    except OSError:
-        return False
-
-
-def _unavailable(sequence: Any, message: str) -> bytes:
-    reply = {"seq": sequence, "ok": False, "error": {"type": "Unavailable", "message": message}}
-    return (json.dumps(reply) + "\n").encode()
-
-
-def _harness_files() -> dict[str, bytes]:
-    return {
-        name: (HARNESS / name).read_bytes()
-        for name in ("wire.py", "learner_side.py", "test_side.py")
-    }
+@functools.cache
+def _program(main: str, modules: tuple[str, ...]) -> bytes:
+    """One side's program as a zip archive Python runs: `main`'s main() with the modules of
+    grading/inside it imports, under the package name they use here."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        files = {
+            "__main__.py": f"from grading.inside.{main} import main\nmain()\n".encode(),
+            "grading/__init__.py": b"",
+            **{
+                f"grading/inside/{name}.py": (INSIDE / f"{name}.py").read_bytes()
+                for name in ("__init__", *modules, main)
+            },
+        }
+        for path, content in files.items():
+            # A fixed date: the same sources make the same bytes in every worker.
+            archive.writestr(zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0)), content)
+    return buffer.getvalue()
 
 
 def _tester_limits(limits: GradingLimits) -> Limits:
@@ -206,13 +142,11 @@ def grade_notebook(
     in their working directory, as nbgrader's kernel finds them beside the notebook."""
     started = time.monotonic()
     parts = split_submission(source, answers, cell_seconds=limits.wall_seconds)
-    harness = _harness_files()
     data = {f"data/{data_file_name(name)}": content for name, content in (data_files or {}).items()}
     learner_job = Job(
-        command=("python", "-I", "/job/learner_side.py"),
+        command=("python", "-I", "/job/learner.pyz"),
         files={
-            "wire.py": harness["wire.py"],
-            "learner_side.py": harness["learner_side.py"],
+            "learner.pyz": _program("learner", ("protocol",)),
             "cells.json": json.dumps({"cells": parts.learner_cells}).encode(),
             **data,
         },
@@ -228,10 +162,9 @@ def grade_notebook(
         environment=NBGRADER_ENVIRONMENT,
     )
     test_job = Job(
-        command=("python", "-I", "/job/test_side.py"),
+        command=("python", "-I", "/job/tester.pyz"),
         files={
-            "wire.py": harness["wire.py"],
-            "test_side.py": harness["test_side.py"],
+            "tester.pyz": _program("tester", ("protocol", "schema", "stand_ins")),
             "tests.json": json.dumps({**parts.tests, "seed": int(seed)}).encode(),
             **data,
         },
@@ -275,7 +208,7 @@ def grade_notebook(
     elif relay.verdict is None:
         outcome = _zero_outcome(source, _tester_failure(tester_result, relay), output)
     else:
-        outcome = _outcome(source, relay.verdict, relay.ready, learner_result, output)
+        outcome = _outcome(source, relay.verdict, relay.ready or {}, learner_result, output)
     outcome.timings = {**relay.timings, "total": time.monotonic() - started}
     return outcome
 
@@ -299,158 +232,6 @@ def _tester_failure(result: JobResult, relay: Relay) -> str:
         + result.stderr.decode("utf-8", "replace")[-2000:]
         + _describe(result)
     )
-
-
-class Relay:
-    """Carries messages between the two sandboxes. Requests from the tests go to the learner;
-    while one waits, learner code may call a function the tests passed in (a callback), whose
-    answer comes from the test sandbox, and so on inside one another (bounded). Every message
-    from the learner is checked (`wire`) before it is passed on; a violation ends the grading
-    as the learner's result (LearnerProtocolError)."""
-
-    def __init__(self, learner: RunningJob, tester: RunningJob, learner_seconds: float):
-        self.learner = learner
-        self.tester = tester
-        self.started = time.monotonic()
-        self.learner_deadline = self.started + learner_seconds
-        self.tester_deadline = self.started + learner_seconds * 2 + 10
-        self.learner_alive = True
-        self.pending: list[tuple[str, int]] = []  # ("test", seq) / ("learner", callback number)
-        self.callbacks = 0
-        self.verdict: dict[str, Any] | None = None
-        self.ready: dict[str, Any] = {}
-        self.timings: dict[str, float] = {}
-        self.tester_failure = ""
-        self.visible_stderr: int | None = None  # learner stderr bytes before any hidden test
-
-    def run(self) -> None:
-        from_learner = LineReader(self.learner.stdout_fd, wire.MAX_LINE_BYTES)
-        from_tester = LineReader(self.tester.stdout_fd, TESTER_MESSAGE_BYTES)
-        try:
-            self._first(from_learner)
-            while True:
-                if self.pending and self.pending[-1][0] == "test":
-                    self._from_learner(from_learner)
-                elif not self._from_tester(from_tester):
-                    break
-        finally:
-            from_learner.close()
-            from_tester.close()
-            self.timings["tests"] = (
-                time.monotonic() - self.started - self.timings.get("learner_cells", 0.0)
-            )
-
-    def _first(self, from_learner: LineReader) -> None:
-        line = from_learner.readline(self.learner_deadline)
-        self.timings["learner_cells"] = time.monotonic() - self.started
-        if line is None:
-            if from_learner.failure == "oversized":
-                raise LearnerProtocolError("its first message is larger than allowed")
-            self.learner_alive = False
-            _write(self.tester, b"{}\n")
-            return
-        try:
-            self.ready = wire.check_ready(wire.parse_line(line))
-        except wire.Malformed as error:
-            raise LearnerProtocolError(f"its first message is {error}") from None
-        _write(self.tester, line)
-
-    def _from_learner(self, from_learner: LineReader) -> None:
-        sequence = self.pending[-1][1]
-        if not self.learner_alive:
-            self.pending.pop()
-            _write(self.tester, _unavailable(sequence, "the learner's program is not running"))
-            return
-        line = from_learner.readline(self.learner_deadline)
-        if line is None:
-            if from_learner.failure == "oversized":
-                raise LearnerProtocolError(
-                    f"an answer larger than {wire.MAX_LINE_BYTES // (1024 * 1024)} MB"
-                )
-            self.learner_alive = False
-            reason = (
-                "the learner's code ran out of time"
-                if from_learner.failure == "timeout"
-                else "the learner's program stopped"
-            )
-            self.pending.pop()
-            _write(self.tester, _unavailable(sequence, reason))
-            return
-        try:
-            message = wire.check_learner_message(wire.parse_line(line))
-        except wire.Malformed as error:
-            raise LearnerProtocolError(f"an answer that is {error}") from None
-        if "callback" in message:
-            self.callbacks += 1
-            if self.callbacks > MAX_CALLBACKS:
-                raise LearnerProtocolError(
-                    f"it called functions from the tests more than {MAX_CALLBACKS} times"
-                )
-            if len(self.pending) >= MAX_NESTING:
-                raise LearnerProtocolError(
-                    f"calls between its code and the tests nested more than {MAX_NESTING} deep"
-                )
-            self.pending.append(("learner", message["cb"]))
-            _write(self.tester, line)
-            return
-        if message["seq"] != sequence:
-            raise LearnerProtocolError(
-                f"an answer to request {message['seq']} while request {sequence} was asked"
-            )
-        self.pending.pop()
-        _write(self.tester, line)
-
-    def _from_tester(self, from_tester: LineReader) -> bool:
-        """Take one message from the test sandbox; False when the relay is over."""
-        line = from_tester.readline(self.tester_deadline)
-        if line is None:
-            self.tester_failure = from_tester.failure
-            return False
-        try:
-            message = json.loads(line)
-        except ValueError:
-            return False
-        if not isinstance(message, dict):
-            return False
-        if "final" in message:
-            final = message["final"]
-            self.verdict = final if isinstance(final, dict) else None
-            return False
-        if "cb" in message:  # the tests' answer to a callback
-            if self.pending and self.pending[-1] == ("learner", message["cb"]):
-                self.pending.pop()
-                if self.learner_alive and not _write(self.learner, line):
-                    self.learner_alive = False
-            return True
-        sequence = message.get("seq")
-        if not isinstance(sequence, int):
-            return False
-        if len(self.pending) >= MAX_NESTING:
-            raise LearnerProtocolError(
-                f"calls between its code and the tests nested more than {MAX_NESTING} deep"
-            )
-        if message.get("hidden") is True and self.visible_stderr is None:
-            self.visible_stderr = self._settled_stderr()
-        self.pending.append(("test", sequence))
-        if self.learner_alive and not _write(self.learner, line):
-            self.learner_alive = False
-        return True
-
-    def _settled_stderr(self) -> int:
-        """The learner's stderr length before the first hidden request goes out. Everything
-        counted was written before the learner saw any hidden input; a short wait lets what it
-        printed for the visible tests arrive."""
-        length = self.learner.stderr_bytes_received()
-        # The reader thread drains the pipe within a few milliseconds of a write: poll briefly,
-        # as this wait is paid by every grading that has hidden tests.
-        deadline = time.monotonic() + 0.2
-        while time.monotonic() < deadline:
-            time.sleep(0.002)
-            now = self.learner.stderr_bytes_received()
-            if now == length:
-                break
-            length = now
-        return length
 
 
 def _describe(result: JobResult) -> str:
@@ -490,8 +271,8 @@ def _zero_outcome(source: NotebookNode, message: str, output: str) -> GradingOut
 
 def _outcome(
     source: NotebookNode,
-    verdict: dict[str, Any],
-    ready: dict[str, Any],
+    verdict: Mapping[str, Any],
+    ready: Mapping[str, Any],
     learner_result: JobResult,
     output: str,
 ) -> GradingOutcome:

@@ -11,7 +11,7 @@ import nbgrader
 import pytest
 from nbformat import NotebookNode
 
-from grading import pipeline
+from grading import relay
 from grading.notebooks import read_notebook, reference_answers
 from grading.pipeline import GradingLimits, GradingOutcome, grade_notebook
 from tests.grading.notebook_factory import answer_cell, grade_cell, notebook, setup_cell
@@ -215,7 +215,7 @@ def test_setup_helpers_reached_through_the_learner_namespace_are_the_authors(bwr
 
 
 def test_a_callback_flood_is_the_learners_zero(bwrap, monkeypatch) -> None:
-    monkeypatch.setattr(pipeline, "MAX_CALLBACKS", 200)
+    monkeypatch.setattr(relay, "MAX_CALLBACKS", 200)
     source = _squares_notebook(grade_cell(SPY, "test_spy", 1))
     answers = {
         "answer": "def squares(n):\n    return [i * i for i in range(1, n + 1)]\n"

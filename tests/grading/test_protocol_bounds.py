@@ -1,7 +1,7 @@
 """What the learner's process sends is hostile input: each attack ends as that learner's 0 with a
 plain reason, never as an infrastructure error, and the grader's reader stays linear.
 
-Unit tests drive `wire`'s checks and the grader's `LineReader` directly; the end-to-end tests run
+Unit tests drive the schema's checks and the relay's `LineReader` directly; the end-to-end tests run
 learner code that writes straight to its protocol pipe, through the real (warm) bubblewrap
 sandbox, once per kind of attack.
 """
@@ -19,15 +19,10 @@ from django.conf import settings
 from nbformat import NotebookNode
 
 from grading import pipeline
-from grading.harness import wire
+from grading.inside import protocol, schema
 from grading.notebooks import reference_answers
-from grading.pipeline import (
-    GradingInfrastructureError,
-    GradingLimits,
-    LineReader,
-    Relay,
-    grade_notebook,
-)
+from grading.pipeline import GradingInfrastructureError, GradingLimits, grade_notebook
+from grading.relay import LineReader, Relay
 from sandbox import JobResult
 from sandbox.backends.bwrap import BwrapSandbox
 from tests.grading.notebook_factory import answer_cell, grade_cell, notebook, setup_cell
@@ -59,30 +54,30 @@ def _npy(shape: tuple[int, ...], data: bytes, descr: str = "<f8") -> str:
 
 
 def test_a_line_over_the_size_limit_is_refused_before_parsing() -> None:
-    line = b'"' + b"x" * wire.MAX_LINE_BYTES + b'"\n'
-    with pytest.raises(wire.Malformed, match="larger than the limit"):
-        wire.parse_line(line)
+    line = b'"' + b"x" * protocol.MAX_LINE_BYTES + b'"\n'
+    with pytest.raises(protocol.Malformed, match="larger than the limit"):
+        schema.parse_line(line)
 
 
 def test_a_line_with_too_many_values_is_refused_before_parsing() -> None:
-    line = b"[" + b"[]," * wire.MAX_ELEMENTS + b"[]]\n"
-    assert len(line) < wire.MAX_LINE_BYTES
-    with pytest.raises(wire.Malformed, match="more than 1000000 values"):
-        wire.parse_line(line)
+    line = b"[" + b"[]," * protocol.MAX_ELEMENTS + b"[]]\n"
+    assert len(line) < protocol.MAX_LINE_BYTES
+    with pytest.raises(protocol.Malformed, match="more than 1000000 values"):
+        schema.parse_line(line)
 
 
 def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
     deep = b"[" * 100_000 + b"]" * 100_000 + b"\n"
-    with pytest.raises(wire.Malformed, match="nested too deeply"):
-        wire.parse_line(deep)
+    with pytest.raises(protocol.Malformed, match="nested too deeply"):
+        schema.parse_line(deep)
     sixty_five = json.loads("[" * 66 + "]" * 66)
-    with pytest.raises(wire.Malformed, match="nested deeper than 64"):
-        wire.check_value(sixty_five)
+    with pytest.raises(protocol.Malformed, match="nested deeper than 64"):
+        schema.check_value(sixty_five)
 
 
 def test_nan_and_infinity_literals_are_not_json() -> None:
-    with pytest.raises(wire.Malformed, match="NaN is not JSON"):
-        wire.parse_line(b'{"seq": 1, "ok": true, "value": NaN}\n')
+    with pytest.raises(protocol.Malformed, match="NaN is not JSON"):
+        schema.parse_line(b'{"seq": 1, "ok": true, "value": NaN}\n')
 
 
 @pytest.mark.parametrize(
@@ -107,8 +102,8 @@ def test_nan_and_infinity_literals_are_not_json() -> None:
     ],
 )
 def test_malformed_values_are_refused_by_name(value: object, reason: str) -> None:
-    with pytest.raises(wire.Malformed, match=reason):
-        wire.check_value(value)
+    with pytest.raises(protocol.Malformed, match=reason):
+        schema.check_value(value)
 
 
 def test_plain_values_and_their_tags_pass_and_round_trip() -> None:
@@ -124,26 +119,26 @@ def test_plain_values_and_their_tags_pass_and_round_trip() -> None:
         "complex": 1 + 2j,
         "nan": float("nan"),
     }
-    encoded = wire.encode(value)
-    wire.check_value(json.loads(json.dumps(encoded)))
-    decoded = wire.decode(encoded)
+    encoded = protocol.encode(value)
+    schema.check_value(json.loads(json.dumps(encoded)))
+    decoded = protocol.decode(encoded)
     assert decoded["keys"] == {1: "a", (1, "b"): 2, None: 3, 2.5: 4}
     assert decoded["array"].tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
     assert decoded["tuple"] == (1, (2, 3)) and decoded["scalar"] == 7
 
 
 def test_too_many_non_string_keys_are_refused_before_any_dict_is_built() -> None:
-    pairs = [[index * COLLIDING, 0] for index in range(wire.MAX_DICT_KEYS + 1)]
-    with pytest.raises(wire.Malformed, match="more than 100000 non-string dict keys"):
-        wire.check_value({"__t": "dict", "v": pairs})
+    pairs = [[index * COLLIDING, 0] for index in range(protocol.MAX_DICT_KEYS + 1)]
+    with pytest.raises(protocol.Malformed, match="more than 100000 non-string dict keys"):
+        schema.check_value({"__t": "dict", "v": pairs})
 
 
 def test_colliding_keys_under_the_count_limit_are_refused_fast() -> None:
     pairs = [[index * COLLIDING, 0] for index in range(20_000)]
-    wire.check_value({"__t": "dict", "v": pairs})  # within the count; decode sees the hashes
+    schema.check_value({"__t": "dict", "v": pairs})  # within the count; decode sees the hashes
     started = time.monotonic()
-    with pytest.raises(wire.Malformed, match="same hash"):
-        wire.decode({"__t": "dict", "v": pairs})
+    with pytest.raises(protocol.Malformed, match="same hash"):
+        protocol.decode({"__t": "dict", "v": pairs})
     assert time.monotonic() - started < 0.5
 
 
@@ -160,8 +155,8 @@ def test_colliding_keys_under_the_count_limit_are_refused_fast() -> None:
     ],
 )
 def test_malformed_first_messages_are_refused(message: object, reason: str) -> None:
-    with pytest.raises(wire.Malformed, match=reason):
-        wire.check_ready(message)
+    with pytest.raises(protocol.Malformed, match=reason):
+        schema.check_ready(message)
 
 
 @pytest.mark.parametrize(
@@ -176,8 +171,8 @@ def test_malformed_first_messages_are_refused(message: object, reason: str) -> N
     ],
 )
 def test_malformed_answers_and_callbacks_are_refused(message: object, reason: str) -> None:
-    with pytest.raises(wire.Malformed, match=reason):
-        wire.check_learner_message(message)
+    with pytest.raises(protocol.Malformed, match=reason):
+        schema.check_learner_message(message)
 
 
 class CountingBuffer(bytearray):
