@@ -356,7 +356,7 @@ def invitation_accept(*, token: str, user_id: int) -> Enrolment | None:
     """Enrol the user as the invitation says (on sign-up through its link); None when the
     token is unknown or already used."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("course", "cohort")
         .filter(token=token, accepted_at__isnull=True)
         .first()
