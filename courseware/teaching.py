@@ -31,6 +31,21 @@ def _join_link(request: HttpRequest, code: str) -> str:
     return request.build_absolute_uri(reverse("courseware:join", args=[code])) if code else ""
 
 
+def _posted_cohort(request: HttpRequest, course: Course) -> Cohort | None:
+    """The form's `cohort` (a pk), looked up in this course only; blank: no cohort."""
+    cohort_pk = request.POST.get("cohort", "")
+    if not cohort_pk.isdigit():
+        return None
+    return get_object_or_404(Cohort, pk=int(cohort_pk), course=course)
+
+
+def _posted_cohort_name(request: HttpRequest) -> str:
+    form = CohortNameForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError("A cohort needs a name of at most 100 characters.")
+    return str(form.cleaned_data["name"])
+
+
 @teaching_staff_required
 def roster(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = get_object_or_404(Course, slug=course_slug)
@@ -92,10 +107,7 @@ def enrol_list(request: HttpRequest, course_slug: str) -> HttpResponse:
 @handles_application_errors
 def cohort_create(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = get_object_or_404(Course, slug=course_slug)
-    form = CohortNameForm(request.POST)
-    if not form.is_valid():
-        raise ApplicationError("A cohort needs a name of at most 100 characters.")
-    cohort = services.cohort_create(course=course, name=form.cleaned_data["name"])
+    cohort = services.cohort_create(course=course, name=_posted_cohort_name(request))
     messages.success(request, f"Cohort {cohort.name!r} created.")
     return _roster(course_slug)
 
@@ -105,10 +117,7 @@ def cohort_create(request: HttpRequest, course_slug: str) -> HttpResponse:
 @handles_application_errors
 def cohort_rename(request: HttpRequest, course_slug: str, cohort_pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort, pk=cohort_pk, course__slug=course_slug)
-    form = CohortNameForm(request.POST)
-    if not form.is_valid():
-        raise ApplicationError("A cohort needs a name of at most 100 characters.")
-    services.cohort_rename(cohort=cohort, name=form.cleaned_data["name"])
+    services.cohort_rename(cohort=cohort, name=_posted_cohort_name(request))
     messages.success(request, f"Cohort renamed to {cohort.name!r}.")
     return _roster(course_slug)
 
@@ -121,10 +130,7 @@ def course_settings(request: HttpRequest, course_slug: str) -> HttpResponse:
     made anew or switched off."""
     course = get_object_or_404(Course, slug=course_slug)
     action = request.POST.get("action", "")
-    cohort_pk = request.POST.get("cohort", "")
-    cohort = (
-        get_object_or_404(Cohort, pk=int(cohort_pk), course=course) if cohort_pk.isdigit() else None
-    )
+    cohort = _posted_cohort(request, course)
     if action == "self_enrolment":
         services.course_settings_update(
             course=course, self_enrolment=request.POST.get("self_enrolment") == "on"
@@ -154,12 +160,7 @@ def member_update(request: HttpRequest, course_slug: str, enrolment_pk: int) -> 
     action = request.POST.get("action", "")
     name = enrolment.user.get_username()
     if action == "move":
-        cohort_pk = request.POST.get("cohort", "")
-        cohort = (
-            get_object_or_404(Cohort, pk=int(cohort_pk), course=enrolment.course)
-            if cohort_pk.isdigit()
-            else None
-        )
+        cohort = _posted_cohort(request, enrolment.course)
         services.enrolment_move(enrolment=enrolment, cohort=cohort)
         messages.success(request, f"{name} moved to {cohort.name if cohort else 'no cohort'}.")
     elif action == "drop":

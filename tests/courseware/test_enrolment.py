@@ -235,3 +235,35 @@ def test_demo_instructor_teaches_every_course_by_role(course) -> None:
     instructor = Enrolment.objects.get(user__username="instructor")
     assert (instructor.course_id, instructor.role) == (course.pk, "instructor")
     assert not Enrolment.objects.filter(user__username="learner").exists()
+
+
+def test_activity_enrols_only_where_self_enrolment_is_on(course) -> None:
+    ada, bob = UserFactory(username="ada"), UserFactory(username="bob")
+    services.course_settings_update(course=course, self_enrolment=False)
+
+    _client(ada).post("/courses/mini/lessons/first-steps/read/")
+    assert Enrolment.objects.filter(user=ada).count() == 0
+
+    services.course_settings_update(course=course, self_enrolment=True)
+    dropped = services.enrol_with_role(user_id=bob.pk, course=course)
+    services.enrolment_drop(enrolment=dropped)
+    _client(ada).post("/courses/mini/lessons/first-steps/read/")
+    _client(bob).post("/courses/mini/lessons/first-steps/read/")
+    assert sorted(Enrolment.objects.values_list("user__username", "status")) == [
+        ("ada", "active"),
+        ("bob", "dropped"),
+    ]
+
+
+def test_the_cohort_form_explains_a_refused_name(course, instructor) -> None:
+    Cohort.objects.create(course=course, name="Monday")
+    client = _client(instructor)
+
+    empty = client.post("/courses/mini/teach/cohorts/", {"name": ""})
+    taken = client.post("/courses/mini/teach/cohorts/", {"name": "Monday"})
+
+    assert empty.status_code == 400
+    assert "A cohort needs a name of at most 100 characters." in empty.content.decode()
+    assert taken.status_code == 400
+    assert "There is already a cohort named &#x27;Monday&#x27;." in taken.content.decode()
+    assert list(Cohort.objects.values_list("name", flat=True)) == ["Monday"]
