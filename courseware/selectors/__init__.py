@@ -62,10 +62,12 @@ from courseware.selectors.roster import (
     course_roster,
     courses_taught_by,
     join_target,
+    teaches_course,
 )
 from courseware.selectors.search import SEARCH_LIMIT, SNIPPET_RADIUS, SearchHit, lesson_search
 
 __all__ = [
+    "teaches_course",
     "join_target",
     "courses_taught_by",
     "course_roster",

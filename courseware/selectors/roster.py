@@ -25,6 +25,12 @@ def course_role_of(*, user: Any, course: Course) -> str | None:
     return str(role) if role is not None else None
 
 
+def teaches_course(*, user: Any, course: Course) -> bool:
+    """Whether the user is an active instructor or TA of the course: the one test for "may see
+    what teaching staff see" (other learners' work, hidden-test results, seeds)."""
+    return course_role_of(user=user, course=course) in TEACHING_ROLES
+
+
 def courses_taught_by(*, user: Any) -> QuerySet[Course]:
     """The courses where the user is an active instructor or teaching assistant."""
     if not user.is_authenticated:

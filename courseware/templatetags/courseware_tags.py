@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from courseware.models import Course
-from courseware.selectors.roster import TEACHING_ROLES, course_role_of
+from courseware.selectors.roster import teaches_course
 
 register = template.Library()
 
@@ -41,4 +41,4 @@ def teaches(user: Any, course: Any) -> bool:
     """Whether the user is an active instructor or TA of the course (the header's links)."""
     if not isinstance(course, Course):
         return False
-    return course_role_of(user=user, course=course) in TEACHING_ROLES
+    return teaches_course(user=user, course=course)
