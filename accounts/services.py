@@ -236,8 +236,16 @@ def account_export(*, user: Any) -> dict[str, Any]:
             "last_login": _iso(user.last_login),
         },
         "enrolments": [
-            {"course": row.course.slug, "created_at": _iso(row.created_at)}
-            for row in Enrolment.objects.filter(user=user).select_related("course").order_by("pk")
+            {
+                "course": row.course.slug,
+                "role": row.role,
+                "status": row.status,
+                "cohort": row.cohort.name if row.cohort else None,
+                "created_at": _iso(row.created_at),
+            }
+            for row in Enrolment.objects.filter(user=user)
+            .select_related("course", "cohort")
+            .order_by("pk")
         ],
         "lesson_reads": [
             {
@@ -291,6 +299,9 @@ EXPORTED_MODELS = frozenset(
 )
 NOT_EXPORTED_MODELS = frozenset(
     {
+        # Who sent or accepted a course invitation (SET_NULL on deletion): the enrolment it
+        # made is exported; the row itself is the course's record of an e-mail it sent.
+        "courseware.Invitation",
         # The admin's log of what staff changed: about the site, not the learner's data.
         "admin.LogEntry",
         # Django's permission tables (a learner has none).

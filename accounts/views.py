@@ -20,24 +20,42 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import services
 from accounts.forms import AccountForm, DeleteAccountForm, SignupWithEmailForm
+from courseware import enrolment as enrolment_services
+
+
+def _accept_invitation(request: HttpRequest, token: str, user: Any) -> HttpResponse | None:
+    """The course an invitation link enrols into, once accepted; None without a valid one."""
+    enrolment = (
+        enrolment_services.invitation_accept(token=token, user_id=user.pk) if token else None
+    )
+    if enrolment is None:
+        return None
+    messages.success(request, _("You are enrolled in %s.") % enrolment.course.title)
+    return redirect("courseware:course", course_slug=enrolment.course.slug)
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    # An invitation link (courseware.enrolment) carries its token here; signing up with it
+    # enrols the new account into the invitation's course.
+    invitation = (request.POST.get("invitation") or request.GET.get("invitation") or "")[:64]
     if request.user.is_authenticated:
-        return redirect("courseware:home")
+        accepted = _accept_invitation(request, invitation, request.user)
+        return accepted or redirect("courseware:home")
     form = SignupWithEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         services.profile_get(user=user)
+        accepted = _accept_invitation(request, invitation, user)
         if services.verification_required():
             services.verification_send(request=request, user=user)
             return render(request, "accounts/verify_sent.html", {"email": user.email})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome, %s!") % user.get_username())
-        return redirect("courseware:home")
+        return accepted or redirect("courseware:home")
     # A refused form answers 200, as the courseware sign-up always has.
-    return render(request, "registration/signup.html", {"form": form})
+    context = {"form": form, "invitation": invitation}
+    return render(request, "registration/signup.html", context)
 
 
 @require_GET

@@ -3,9 +3,11 @@
 from django.contrib import admin
 
 from courseware.models import (
+    Cohort,
     Course,
     Enrolment,
     ExerciseProgress,
+    Invitation,
     Lesson,
     LessonRead,
     Module,
@@ -66,7 +68,24 @@ class QuizAttemptAdmin(admin.ModelAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "course", "created_at"]
+    list_display = ["user", "course", "role", "cohort", "status", "created_at"]
+    list_filter = ["course", "role", "status"]
+    search_fields = ["user__username", "user__email"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "course", "created_at"]
+    list_filter = ["course"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "course", "role", "cohort", "created_at", "accepted_at"]
+    list_filter = ["course"]
+    search_fields = ["email"]
+    # The token is a credential: it enrols whoever holds it.
+    exclude = ["token"]
 
 
 @admin.register(LessonRead)

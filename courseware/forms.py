@@ -1,6 +1,11 @@
 """Forms of the courseware pages."""
 
+from typing import Any
+
+from django import forms
 from django.contrib.auth.forms import UserCreationForm
+
+from courseware.models import Cohort, Course, CourseRole
 
 
 class SignupForm(UserCreationForm):
@@ -8,3 +13,45 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
+
+
+MAX_LIST_BYTES = 1_000_000
+
+
+class EnrolListForm(forms.Form):
+    """A pasted list or a CSV file of e-mail addresses or usernames (first column)."""
+
+    entries = forms.CharField(
+        label="E-mail addresses or usernames, one per line",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
+    csv_file = forms.FileField(label="Or a CSV file (first column)", required=False)
+    role = forms.ChoiceField(choices=CourseRole.choices, initial=CourseRole.LEARNER)
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), required=False)
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cohort_field = self.fields["cohort"]
+        assert isinstance(cohort_field, forms.ModelChoiceField)
+        cohort_field.queryset = Cohort.objects.filter(course=course)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("csv_file")
+        text = cleaned.get("entries") or ""
+        if upload is not None:
+            if upload.size > MAX_LIST_BYTES:
+                raise forms.ValidationError("The CSV file is larger than 1 MB.")
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError("The CSV file is not UTF-8 text.") from None
+        if not text.strip():
+            raise forms.ValidationError("Paste a list or choose a CSV file.")
+        cleaned["text"] = text
+        return cleaned
+
+
+class CohortNameForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Cohort name")

@@ -16,11 +16,20 @@ class Course(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # Course settings (instructors only): whether a logged-in visitor may enrol themselves, and
+    # the course-wide join code (blank: no link; regenerating it voids the old link).
+    self_enrolment = models.BooleanField(default=True)
+    join_code = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["join_code"], condition=~Q(join_code=""), name="course_join_code_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -210,12 +219,55 @@ class QuestionResponse(models.Model):
         return f"{self.attempt_id}/{self.question_id}: {self.score:g}"
 
 
+class CourseRole(models.TextChoices):
+    """A member's role in one course. Global `is_staff` is for site operators only."""
+
+    INSTRUCTOR = "instructor", "Instructor"
+    TEACHING_ASSISTANT = "ta", "Teaching assistant"
+    LEARNER = "learner", "Learner"
+
+
+class Cohort(models.Model):
+    """A section of a course; a learner is in at most one (Enrolment.cohort)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=100)
+    # Joining by this code enrols into the course and this cohort (blank: no link).
+    join_code = models.CharField(max_length=32, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="cohort_unique_name"),
+            models.UniqueConstraint(
+                fields=["join_code"], condition=~Q(join_code=""), name="cohort_join_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Enrolment(models.Model):
+    """A user's membership of a course: role, cohort and status. Dropping a learner sets the
+    status and keeps the row, so their history (reads, attempts, submissions) stays."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        DROPPED = "dropped", "Dropped"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    role = models.CharField(max_length=10, choices=CourseRole.choices, default=CourseRole.LEARNER)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrolments"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -223,7 +275,53 @@ class Enrolment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.course_id}"
+        return f"{self.user_id} in {self.course_id} ({self.role}, {self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation for an address with no account: signing up through its link
+    enrols the new account (accepted_by, accepted_at)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="invitations")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=CourseRole.choices, default=CourseRole.LEARNER)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open invitation per address and course: inviting again re-sends it.
+            models.UniqueConstraint(
+                fields=["course", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.course_id}"
 
 
 class LessonRead(models.Model):

@@ -42,8 +42,13 @@ MAX_ANSWERS_PER_SAVE = 200
 
 
 def enrolment_ensure(*, user_id: int, course_id: int) -> None:
-    """Enrol the learner in the course if they are not yet (idempotent)."""
-    Enrolment.objects.get_or_create(user_id=user_id, course_id=course_id)
+    """Enrol the learner on their first activity in the course, if the course allows
+    self-enrolment (idempotent). An existing row is left as it is: a dropped learner stays
+    dropped, a TA stays a TA."""
+    if Enrolment.objects.filter(user_id=user_id, course_id=course_id).exists():
+        return
+    if Course.objects.filter(pk=course_id, self_enrolment=True).exists():
+        Enrolment.objects.get_or_create(user_id=user_id, course_id=course_id)
 
 
 def lesson_mark_read(*, user_id: int, lesson: Lesson) -> bool:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courseware import views
+from courseware import teaching, views
 
 app_name = "courseware"
 
@@ -16,6 +16,26 @@ urlpatterns = [
         views.quiz_analysis,
         name="quiz_analysis",
     ),
+    path("courses/<slug:course_slug>/teach/roster/", teaching.roster, name="roster"),
+    path("courses/<slug:course_slug>/teach/enrol/", teaching.enrol_list, name="enrol_list"),
+    path("courses/<slug:course_slug>/teach/cohorts/", teaching.cohort_create, name="cohort_create"),
+    path(
+        "courses/<slug:course_slug>/teach/cohorts/<int:cohort_pk>/rename/",
+        teaching.cohort_rename,
+        name="cohort_rename",
+    ),
+    path(
+        "courses/<slug:course_slug>/teach/settings/",
+        teaching.course_settings,
+        name="course_settings",
+    ),
+    path(
+        "courses/<slug:course_slug>/teach/members/<int:enrolment_pk>/",
+        teaching.member_update,
+        name="member_update",
+    ),
+    path("courses/<slug:course_slug>/enrol/", teaching.self_enrol, name="self_enrol"),
+    path("join/<str:code>/", teaching.join, name="join"),
     path(
         "courses/<slug:course_slug>/modules/<slug:module_slug>/",
         views.module_detail,

@@ -20,7 +20,7 @@ from courseware.errors import ApplicationError, learner_id
 from courseware.http import handles_application_errors
 from courseware.lesson_checks import lesson_check_feedback
 from courseware.models import Course, Lesson, Quiz, QuizAttempt
-from courseware.permissions import instructor_required
+from courseware.permissions import teaching_staff_required
 from courseware.questions import PARTIAL_CREDIT_RULE
 
 
@@ -38,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
     rows = selectors.course_outline_for_user(user=request.user, course=course)
-    return render(request, "courseware/course.html", {"course": course, "rows": rows})
+    role = selectors.course_role_of(user=request.user, course=course)
+    return render(request, "courseware/course.html", {"course": course, "rows": rows, "role": role})
 
 
 def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
@@ -224,7 +225,7 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@instructor_required
+@teaching_staff_required
 def dashboard(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
     return render(
@@ -238,7 +239,7 @@ def dashboard(request: HttpRequest, course_slug: str) -> HttpResponse:
     )
 
 
-@instructor_required
+@teaching_staff_required
 def quiz_analysis(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
     quiz = _quiz(course_slug, module_slug)
     return render(

@@ -8,7 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from courseware.models import Course, QuizAttempt
+from courseware.models import Course, Enrolment, QuizAttempt
 from courseware.selectors import ModuleProgress, attempt_questions_public, attempt_results
 
 
@@ -68,5 +68,21 @@ def progress_body(course: Course, rows: list[ModuleProgress]) -> dict[str, Any]:
                 "exercise_max_points": row.exercise_max_points,
             }
             for row in rows
+        ],
+    }
+
+
+def roster_body(course: Course, members: list[Enrolment]) -> dict[str, Any]:
+    """The roster as the API answers it (no e-mail addresses: the page shows those)."""
+    return {
+        "course": course.slug,
+        "members": [
+            {
+                "username": member.user.get_username(),
+                "role": member.role,
+                "cohort": member.cohort.name if member.cohort else None,
+                "status": member.status,
+            }
+            for member in members
         ],
     }

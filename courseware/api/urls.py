@@ -14,4 +14,5 @@ urlpatterns = [
     path("attempts/<int:pk>/result/", views.AttemptResultView.as_view(), name="attempt-result"),
     path("lessons/<int:pk>/read/", views.LessonReadView.as_view(), name="lesson-read"),
     path("courses/<slug:slug>/progress/", views.ProgressView.as_view(), name="progress"),
+    path("courses/<slug:slug>/roster/", views.RosterView.as_view(), name="roster"),
 ]

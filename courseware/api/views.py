@@ -11,9 +11,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courseware import selectors, services
-from courseware.api.serializers import AnswersInputSerializer, attempt_body, progress_body
+from courseware.api.serializers import (
+    AnswersInputSerializer,
+    attempt_body,
+    progress_body,
+    roster_body,
+)
 from courseware.errors import ApplicationError, learner_id
 from courseware.models import Course, Lesson, QuizAttempt
+from courseware.permissions import TeachingStaffPermission
 
 
 def _attempt(request: Request, pk: int) -> QuizAttempt:
@@ -84,3 +90,13 @@ class ProgressView(APIView):
         course = get_object_or_404(Course, slug=slug)
         rows = selectors.module_progress_for_user(user=request.user, course=course)
         return Response(progress_body(course, rows))
+
+
+class RosterView(APIView):
+    """The course's members with role, cohort and status: for its instructors and TAs."""
+
+    permission_classes = [TeachingStaffPermission]
+
+    def get(self, request: Request, slug: str) -> Response:
+        course = get_object_or_404(Course, slug=slug)
+        return Response(roster_body(course, selectors.course_roster(course=course)))

@@ -5,7 +5,8 @@
 - `search`: lesson search;
 - `quiz`: a learner's quiz state, attempt, its questions and results;
 - `attempt_form`: the attempt form's shown values and its stale-tab rule;
-- `dashboard`: the instructor's progress table, quiz list and item analysis.
+- `dashboard`: the instructor's progress table, quiz list and item analysis;
+- `roster`: course roles, the courses a user teaches, the roster, cohorts and join codes.
 
 Callers import from this package; the names below are its public surface.
 """
@@ -52,9 +53,29 @@ from courseware.selectors.quiz import (
     attempt_results,
     quiz_status_for_user,
 )
+from courseware.selectors.roster import (
+    TEACHING_ROLES,
+    JoinTarget,
+    course_cohorts,
+    course_invitations_open,
+    course_role_of,
+    course_roster,
+    courses_taught_by,
+    join_target,
+    teaches_course,
+)
 from courseware.selectors.search import SEARCH_LIMIT, SNIPPET_RADIUS, SearchHit, lesson_search
 
 __all__ = [
+    "teaches_course",
+    "join_target",
+    "courses_taught_by",
+    "course_roster",
+    "course_role_of",
+    "course_invitations_open",
+    "course_cohorts",
+    "JoinTarget",
+    "TEACHING_ROLES",
     "DAMAGED_FORM",
     "DISCRIMINATION_GROUP",
     "MAX_SHOWN_FIELD",

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 
 from courseware.models import (
     Course,
+    CourseRole,
     Enrolment,
     Module,
     Question,
@@ -31,9 +32,12 @@ class ProgressTable:
 
 
 def course_progress_table(*, course: Course) -> ProgressTable:
-    """Learners (everyone enrolled) by modules, for the instructor dashboard."""
+    """Active learners by modules, for the instructor dashboard (teaching staff and dropped
+    learners are not rows)."""
     user_ids = list(
-        Enrolment.objects.filter(course=course)
+        Enrolment.objects.filter(
+            course=course, role=CourseRole.LEARNER, status=Enrolment.Status.ACTIVE
+        )
         .order_by("user__username")
         .values_list("user_id", flat=True)
     )

@@ -1,8 +1,11 @@
-"""Template filters for progress and scores."""
+"""Template filters for progress and scores, and whether the user teaches the course."""
 
 from typing import Any
 
 from django import template
+
+from courseware.models import Course
+from courseware.selectors.roster import teaches_course
 
 register = template.Library()
 
@@ -31,3 +34,11 @@ def points(value: Any) -> str:
         return "–"
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:.2f}".rstrip("0")
+
+
+@register.filter
+def teaches(user: Any, course: Any) -> bool:
+    """Whether the user is an active instructor or TA of the course (the header's links)."""
+    if not isinstance(course, Course):
+        return False
+    return teaches_course(user=user, course=course)

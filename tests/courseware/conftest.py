@@ -1,9 +1,11 @@
-"""Fixtures for courseware tests: the mini course imported, and its quiz."""
+"""Fixtures for courseware tests: the mini course imported, its quiz and its instructor."""
 
 import pytest
 
 from content.importer import course_import
-from courseware.models import Course, Quiz
+from courseware.enrolment import enrol_with_role
+from courseware.models import Course, CourseRole, Quiz
+from tests.courseware.factories import UserFactory
 
 
 @pytest.fixture
@@ -20,3 +22,11 @@ def quiz(course) -> Quiz:
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def instructor(course):
+    """An instructor of the mini course by role (global is_staff grants no course pages)."""
+    user = UserFactory(username="instructor")
+    enrol_with_role(user_id=user.pk, course=course, role=CourseRole.INSTRUCTOR)
+    return user

@@ -280,7 +280,7 @@ def test_attempt_limit_is_explained_on_the_quiz_page(quiz, learner):
 @pytest.mark.parametrize(
     "path", ["/courses/mini/dashboard/", "/courses/mini/dashboard/quizzes/basics/"]
 )
-def test_dashboard_permission_matrix(quiz, learner, other_learner, staff_user, path):
+def test_dashboard_permission_matrix(quiz, learner, other_learner, instructor, path):
     attempt = start_attempt(client_for(learner))
     before = attempt_state(attempt)
 
@@ -290,13 +290,15 @@ def test_dashboard_permission_matrix(quiz, learner, other_learner, staff_user, p
     for user in (learner, other_learner):
         refused = client_for(user).get(path)
         assert refused.status_code == 403
-        assert "This page is for instructors." in page(refused)
+        assert "This page is for the instructors and teaching assistants of this course." in page(
+            refused
+        )
         assert "data-table" not in page(refused)
-    assert client_for(staff_user).get(path).status_code == 200
+    assert client_for(instructor).get(path).status_code == 200
     assert attempt_state(attempt) == before
 
 
-def test_dashboard_shows_learners_by_modules(quiz, learner, staff_user):
+def test_dashboard_shows_learners_by_modules(quiz, learner, instructor):
     client = client_for(learner)
     client.post("/courses/mini/lessons/first-steps/read/")
     attempt = start_attempt(client)
@@ -307,7 +309,7 @@ def test_dashboard_shows_learners_by_modules(quiz, learner, staff_user):
         {"action": "submit", **fields, "q-q-single": answers["q-single"], "q-q-numeric": "1024"},
     )
 
-    html = page(client_for(staff_user).get("/courses/mini/dashboard/"))
+    html = page(client_for(instructor).get("/courses/mini/dashboard/"))
 
     row = html[html.index('<th scope="row">learner</th>') :].split("</tr>")[0]
     assert '<span class="cell-lines">1/2 read</span>' in row
@@ -315,12 +317,12 @@ def test_dashboard_shows_learners_by_modules(quiz, learner, staff_user):
     assert '<span class="cell-lines">0/2 read</span>' in row
 
 
-def test_item_analysis_page(quiz, learner, staff_user):
+def test_item_analysis_page(quiz, learner, instructor):
     client = client_for(learner)
     attempt = start_attempt(client)
     client.post(f"/attempts/{attempt.pk}/", {"action": "submit", "q-q-numeric": "1024"})
 
-    html = page(client_for(staff_user).get("/courses/mini/dashboard/quizzes/basics/"))
+    html = page(client_for(instructor).get("/courses/mini/dashboard/quizzes/basics/"))
 
     assert "<code>q-numeric</code>" in html
     assert "Discrimination" in html

@@ -8,6 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from courseware.enrolment import enrol_with_role
+from courseware.models import Course, CourseRole
+
 DEMO_ACCOUNTS = [
     ("learner", "learner-demo-pass", False),
     ("instructor", "instructor-demo-pass", True),
@@ -25,4 +28,7 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             role = "instructor" if is_staff else "learner"
+            if is_staff:  # instructor pages check the course role, not is_staff
+                for course in Course.objects.all():
+                    enrol_with_role(user_id=user.pk, course=course, role=CourseRole.INSTRUCTOR)
             self.stdout.write(f"Demo {role}: username {username!r}, password {password!r}")
