@@ -6,6 +6,19 @@
 # official python:3.11-slim; where no registry can be reached the script passes the
 # debootstrap-made academy-sandbox-base:bookworm of sandbox/images/build-base.sh.
 ARG BASE_IMAGE=python:3.11-slim
+
+# The virtual environment is made in a stage of its own, so the wheels it was installed from
+# are no layer of the final image.
+FROM ${BASE_IMAGE} AS venv
+# deploy/build-images.sh prunes this stage's image (left untagged by the legacy builder).
+LABEL academy.build.stage=venv
+COPY requirements/app.txt /tmp/app.txt
+# wheels/: the packages of requirements/app.txt, downloaded by deploy/build-images.sh.
+COPY wheels/ /tmp/wheels/
+RUN python3 -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check -q --no-index \
+        --find-links /tmp/wheels -r /tmp/app.txt
+
 FROM ${BASE_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -13,16 +26,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ACADEMY_VAR_DIR=/srv/academy/var \
     HOME=/srv/academy
 WORKDIR /srv/academy
-COPY requirements/app.txt requirements/app.txt
-# wheels/: the packages of requirements/app.txt, downloaded by the host's pip into the context.
-COPY wheels/ /tmp/wheels/
-RUN python3 -m venv /opt/venv \
-    && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check -q --no-index \
-        --find-links /tmp/wheels -r requirements/app.txt \
-    && rm -rf /tmp/wheels
+COPY --from=venv /opt/venv /opt/venv
 COPY . .
-# Static files are collected at build time, so the proxy image copies the very same files (and
-# the hashed names in the manifest match what this image's templates ask for). DEBUG=true only
+# Static files are collected at build time, so the proxy image copies the very files that this
+# image's templates name. DEBUG=true only
 # lets the settings load without a secret key; nothing of it stays in the image.
 RUN test -s static/js/editor.bundle.js \
     && DEBUG=true python manage.py collectstatic --noinput -v 0 \

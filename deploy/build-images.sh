@@ -73,6 +73,8 @@ build() {
     if [ -n "$old" ] && [ "$old" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]; then
         docker image rm "$old" >/dev/null 2>&1 || true
     fi
+    # The untagged images of build stages (Dockerfile: LABEL academy.build.stage).
+    docker image prune -f --filter label=academy.build.stage >/dev/null
 }
 
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
