@@ -10,7 +10,8 @@ ADDRESS ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image
+.PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image \
+	deploy-packages deploy-images deploy-test
 
 setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
 
@@ -68,6 +69,19 @@ docker-daemon:
 sandbox-image: docker-daemon
 	@sandbox/images/build-base.sh --if-stale >/dev/null
 
+# The production set of docker-compose.yml: Debian's docker-compose 1.29 (the Compose v2 plugin
+# is not packaged in Debian) and the images, built without any registry (deploy/build-images.sh).
+deploy-packages:
+	@command -v docker-compose >/dev/null || (echo "Installing docker-compose" && apt-get install -y -q docker-compose >/dev/null)
+
+deploy-images: docker-daemon
+	deploy/build-images.sh
+
+# Brings the set up, grades a submission through it and tears it down (tests/deployment/); also
+# part of `make test`, whose pytest run collects it.
+deploy-test: setup deploy-packages docker-daemon
+	$(PY) -m pytest tests/deployment -p no:cacheprovider -q $(PYTEST_ARGS)
+
 test-packages:
 	@command -v chromium >/dev/null || (echo "Installing Chromium for the browser tests" && apt-get install -y -q chromium >/dev/null)
 
@@ -78,7 +92,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy config accounts courseware grading content sandbox
 
-test: setup test-packages services docker-daemon sandbox-image lint typecheck
+test: setup test-packages deploy-packages services docker-daemon sandbox-image lint typecheck
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CONN_MAX_AGE=0 \
 		$(PY) -m pytest $(PYTEST_ARGS)
