@@ -53,7 +53,7 @@ def _secret_key_problem(key: str) -> str | None:
 
 
 def _secret_key() -> str:
-    key = env.str("DJANGO_SECRET_KEY", default="").strip()
+    key: str = env.str("DJANGO_SECRET_KEY", default="").strip()
     problem = _secret_key_problem(key)
     if problem is None:
         return key

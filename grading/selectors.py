@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from courseware.selectors.roster import teaches_course
 from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission
 
 
@@ -131,3 +132,21 @@ def run_elapsed_seconds(run: GradingRun, *, now: datetime) -> int:
         start = run.queued_at
     end = run.finished_at if run.is_finished and run.finished_at is not None else now
     return max(0, int((end - start).total_seconds()))
+
+
+def submission_visible_to(*, user: Any, submission: Submission) -> bool:
+    """The one ownership rule for a submission, for pages and the API alike: its learner, or the
+    teaching staff (instructors and TAs) of its course. Global staff get nothing more here."""
+    if submission.user_id == user.pk:
+        return True
+    return teaches_course(user=user, course=submission.exercise.module.course)
+
+
+def submissions_of_exercise(*, exercise: Exercise, limit: int = 200) -> QuerySet[Submission]:
+    """An exercise's submissions for its teaching staff, newest first, with learner and runs."""
+    return (
+        Submission.objects.filter(exercise=exercise)
+        .select_related("user")
+        .prefetch_related("runs")
+        .order_by("-created_at")[:limit]
+    )

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from courseware.errors import ApplicationError
+from courseware.permissions import teaching_staff_required
+from courseware.selectors.roster import teaches_course
 from grading import selectors, services
 from grading.models import Exercise, GradingRun, Submission
 from grading.notebooks import MAX_ANSWER_BYTES
@@ -49,6 +50,7 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
             "submissions": [(s, selectors.latest_run(s)) for s in submissions],
             "hints": selectors.hints_revealed(user=request.user, exercise=exercise),
             "queue_message": queue_message,
+            "teaching_staff": teaches_course(user=request.user, course=exercise.module.course),
         },
     )
 
@@ -81,7 +83,7 @@ def submission_create(request: HttpRequest, course_slug: str, slug: str) -> Http
 
 def _own_submission(request: HttpRequest, exercise: Exercise, pk: int) -> Submission:
     submission = get_object_or_404(Submission, pk=pk, exercise=exercise)
-    if submission.user_id != request.user.pk and not request.user.is_staff:
+    if not selectors.submission_visible_to(user=request.user, submission=submission):
         raise Http404("No such submission")
     return submission
 
@@ -90,10 +92,12 @@ def _own_submission(request: HttpRequest, exercise: Exercise, pk: int) -> Submis
 def submission_detail(request: HttpRequest, course_slug: str, slug: str, pk: int) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
     submission = _own_submission(request, exercise, pk)
-    return render(request, "grading/submission.html", _run_context(exercise, submission))
+    return render(request, "grading/submission.html", _run_context(request, exercise, submission))
 
 
-def _run_context(exercise: Exercise, submission: Submission) -> dict[str, Any]:
+def _run_context(
+    request: HttpRequest, exercise: Exercise, submission: Submission
+) -> dict[str, Any]:
     """What the submission page and its live status share: the latest grading and its place."""
     runs = list(submission.runs.order_by("-number"))
     latest = runs[0] if runs else None
@@ -104,6 +108,7 @@ def _run_context(exercise: Exercise, submission: Submission) -> dict[str, Any]:
         "history": runs[1:],
         "pending": latest is not None and not latest.is_finished,
         "place": selectors.run_place(latest) if latest is not None else None,
+        "teaching_staff": teaches_course(user=request.user, course=exercise.module.course),
     }
 
 
@@ -113,7 +118,7 @@ def submission_status(request: HttpRequest, course_slug: str, slug: str, pk: int
     place in line, time taken and limit, and the result block rendered as the page renders it."""
     exercise = _exercise(course_slug, slug)
     submission = _own_submission(request, exercise, pk)
-    context = _run_context(exercise, submission)
+    context = _run_context(request, exercise, submission)
     run: GradingRun | None = context["run"]
     place = context["place"]
     html = render_to_string("grading/_run_result.html", context, request=request)
@@ -173,7 +178,7 @@ def release_download(request: HttpRequest, course_slug: str, slug: str) -> HttpR
     return response
 
 
-@staff_member_required
+@teaching_staff_required
 @require_POST
 def submission_regrade(request: HttpRequest, course_slug: str, slug: str, pk: int) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
@@ -185,7 +190,7 @@ def submission_regrade(request: HttpRequest, course_slug: str, slug: str, pk: in
     return redirect("grading:submission", course_slug=course_slug, slug=slug, pk=pk)
 
 
-@staff_member_required
+@teaching_staff_required
 @require_POST
 def exercise_regrade(request: HttpRequest, course_slug: str, slug: str) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
@@ -196,15 +201,10 @@ def exercise_regrade(request: HttpRequest, course_slug: str, slug: str) -> HttpR
     return redirect("grading:instructor_submissions", course_slug=course_slug, slug=slug)
 
 
-@staff_member_required
+@teaching_staff_required
 def instructor_submissions(request: HttpRequest, course_slug: str, slug: str) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
-    submissions = (
-        Submission.objects.filter(exercise=exercise)
-        .select_related("user")
-        .prefetch_related("runs")
-        .order_by("-created_at")[:200]
-    )
+    submissions = selectors.submissions_of_exercise(exercise=exercise)
     return render(
         request,
         "grading/instructor_submissions.html",

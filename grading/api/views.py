@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grading import services
+from courseware.permissions import TEACHING_STAFF_ONLY
+from courseware.selectors.roster import teaches_course
+from grading import selectors, services
 from grading.api.serializers import (
     ExerciseSerializer,
     RegradeSerializer,
@@ -39,7 +40,7 @@ class SubmissionCreate(APIView):
 class SubmissionDetail(APIView):
     def get(self, request: Request, pk: int) -> Response:
         submission = get_object_or_404(Submission.objects.prefetch_related("runs"), pk=pk)
-        if submission.user_id != request.user.pk and not request.user.is_staff:
+        if not selectors.submission_visible_to(user=request.user, submission=submission):
             return Response({"detail": "Not found."}, status=404)
         return Response(SubmissionSerializer(submission).data)
 
@@ -47,10 +48,10 @@ class SubmissionDetail(APIView):
 class SubmissionRegrade(APIView):
     """Instructors: grade a submission again, with the last seed or (fresh_seed) a new one."""
 
-    permission_classes = [IsAdminUser]
-
     def post(self, request: Request, pk: int) -> Response:
         submission = get_object_or_404(Submission, pk=pk)
+        if not teaches_course(user=request.user, course=submission.exercise.module.course):
+            return Response({"detail": TEACHING_STAFF_ONLY}, status=403)
         serializer = RegradeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         run = services.submission_regrade(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from courseware.enrolment import enrol_with_role
+from courseware.models import CourseRole
 from tests.browser.conftest import screenshot
 from tests.browser.editor import fill_code
 from tests.integration.test_grading_stack import RIGHT, WRONG
@@ -56,7 +58,8 @@ def test_instructor_sees_every_submission(worker, exercise, live_server, page) -
 
     learner = get_user_model().objects.create_user("alan", password="a-long-password-1")
     submission_create(user=learner, exercise=exercise, code={"answer": WRONG})
-    get_user_model().objects.create_user("teacher", password="a-long-password-1", is_staff=True)
+    teacher = get_user_model().objects.create_user("teacher", password="a-long-password-1")
+    enrol_with_role(user_id=teacher.pk, course=exercise.module.course, role=CourseRole.INSTRUCTOR)
     _log_in(page, live_server, "teacher", "a-long-password-1")
     page.goto(f"{live_server.url}/exercises/test-course/stable-softmax/all-submissions/")
     text = page.inner_text("body")

@@ -15,6 +15,7 @@ from courseware.errors import ApplicationError
 from grading import services
 from grading.models import Exercise, GradingRun, Submission
 from grading.notebooks import read_notebook
+from tests.courseware.factories import UserFactory
 from tests.grading.exercise_factory import make_exercise
 
 SOLUTION_TEXT = "np.max(x, axis=-1, keepdims=True)"
@@ -151,9 +152,14 @@ def test_submission_pages_permission_matrix(exercise, learner, other_learner, st
     assert _client(other_learner).get(url).status_code == 404
     assert _client(learner).get(url).status_code == 200
     assert _client(staff_user).get(url).status_code == 200
-    for user in (learner, other_learner):
+    # One staff check for every instructor page: a learner (or a site operator who does not teach
+    # this course) is refused with a 403 page, not sent to the admin's log-in.
+    operator = UserFactory(username="operator", is_staff=True)
+    for user in (learner, other_learner, operator):
         response = _client(user).post(regrade)
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert response.status_code == 403
+        assert "instructors and teaching assistants" in response.content.decode()
+    assert _client(operator).get(url).status_code == 404
     assert submission.runs.count() == 1
     api = f"/api/grading/submissions/{submission.pk}/"
     assert Client().get(api).status_code == 403
