@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class GradingConfig(AppConfig):
     name = "grading"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the grading tasks with Celery in every process, web included: services queue
+        # them by registered name (grading.services.GRADE_RUN_TASK) so that tasks -> services
+        # stays the only direction between the two modules.
+        import grading.tasks  # noqa: F401

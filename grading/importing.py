@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from nbformat import NotebookNode
 
+from courseware.errors import ApplicationError
+from courseware.rendering import render_markdown
 from grading.autotests import AutotestError, autotests_expand
 from grading.models import Exercise
 from grading.notebooks import (
@@ -207,12 +209,6 @@ def _data_files(folder: Path) -> tuple[dict[str, bytes], list[str]]:
 
 
 def _render(markdown: str) -> str:
-    try:
-        from courseware.rendering import render_markdown
-    except ImportError:  # the reader's renderer is optional for grading
-        from django.utils.html import escape
-
-        return f"<pre>{escape(markdown)}</pre>"
     return str(render_markdown(markdown))
 
 
@@ -259,8 +255,6 @@ def exercise_sync(*, module: Any, spec: ExerciseSpec, force: bool = False) -> st
 
 def exercises_deactivate_missing(*, course: Any, keep_slugs: set[str], force: bool) -> list[str]:
     """Exercises no longer in the course: deactivated, never deleted (submissions stay)."""
-    from courseware.errors import ApplicationError
-
     gone = Exercise.objects.filter(module__course=course, is_active=True).exclude(
         slug__in=keep_slugs
     )

@@ -16,6 +16,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -23,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
+from courseware.services import exercise_score_record
 from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission, new_seed
 from grading.notebooks import (
     MAX_ANSWER_BYTES,
@@ -37,7 +39,7 @@ from grading.pipeline import (
     GradingOutcome,
     grade_notebook,
 )
-from sandbox import Sandbox
+from sandbox import Sandbox, get_sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -196,10 +198,14 @@ def _promote_after_ending(*, run_pk: int) -> None:
         runs_promote_waiting(user_id=user_id)
 
 
-def enqueue(run: GradingRun) -> None:
-    from grading.tasks import grade_run
+# The grading task by its registered name: services send work to the task and the task calls
+# services, so naming it (Celery's registry, filled by autodiscovery) instead of importing
+# grading.tasks keeps the dependency one way (tasks -> services) with no circle.
+GRADE_RUN_TASK = "grading.tasks.grade_run"
 
-    grade_run.apply_async(args=(run.pk,), queue=run.queue)
+
+def enqueue(run: GradingRun) -> None:
+    current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)
 
 
 def grading_run_claim(*, run_pk: int, redelivered: bool) -> uuid.UUID | None:
@@ -252,8 +258,6 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         )
         if not finished:
             return "lost-claim"
-        from courseware.services import exercise_score_record
-
         exercise_score_record(
             user_id=run.submission.user_id,
             module_id=exercise.module_id,
@@ -281,8 +285,6 @@ def grade_submission_answers(
     *, exercise: Exercise, answers: dict[str, str], seed: int, sandbox: Sandbox | None = None
 ) -> GradingOutcome:
     """Grade answers against an exercise as the worker does (also `manage.py grade`)."""
-    from sandbox import get_sandbox
-
     limits, profile = grading_limits_for(exercise=exercise)
     return grade_notebook(
         sandbox=sandbox if sandbox is not None else get_sandbox(),

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from grading.pipeline import GradingInfrastructureError
+from grading.services import grading_run_execute, grading_run_give_up, runs_requeue_stuck
 from sandbox import SandboxError
 
 RETRY_BACKOFF_SECONDS = 2
@@ -33,8 +34,6 @@ def retry_countdown(retries: int) -> float:
 def grade_run(self: Any, run_pk: int) -> str:
     """Grade one run. Infrastructure errors are retried; once the retries are spent the run
     fails with a plain message (it never stays queued for ever)."""
-    from grading.services import grading_run_execute, grading_run_give_up
-
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     try:
         return grading_run_execute(run_pk=run_pk, redelivered=redelivered)
@@ -53,8 +52,6 @@ def grade_run(self: Any, run_pk: int) -> str:
 
 @shared_task(acks_late=True)
 def submissions_requeue_stuck() -> int:
-    from grading.services import runs_requeue_stuck
-
     return runs_requeue_stuck(
         older_than_seconds=settings.GRADING_STUCK_AFTER_SECONDS,
         lost_after_seconds=settings.GRADING_LOST_AFTER_SECONDS,

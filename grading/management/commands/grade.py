@@ -30,6 +30,7 @@ from grading.notebooks import (
 )
 from grading.pipeline import GradingInfrastructureError, GradingOutcome
 from grading.services import feedback_for, grade_submission_answers, grading_limits_for
+from sandbox import get_sandbox
 
 INDENT = "      "
 
@@ -70,8 +71,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from sandbox import get_sandbox
-
         exercise = self._exercise(options)
         source = notebook_from_json(exercise.source_notebook)
         answers = self._answers(options["submission"], source)
