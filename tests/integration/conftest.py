@@ -37,6 +37,7 @@ class Worker:
 
     def start(self) -> None:
         self.log.parent.mkdir(exist_ok=True)
+        log_start = self.log.stat().st_size if self.log.exists() else 0
         database = connection.settings_dict
         environment = dict(os.environ)
         environment["DATABASE_URL"] = (
@@ -67,6 +68,22 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self._wait_until_ready(log_start)
+
+    def _wait_until_ready(self, log_start: int, seconds: float = 90) -> None:
+        """Block until this worker logs that it is ready, so a test's first submission does not
+        race the worker's start (several seconds of imports on a loaded machine)."""
+        assert self.process is not None
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with self.log.open("rb") as log:
+                log.seek(log_start)
+                if b" ready." in log.read():
+                    return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Celery worker exited early; see {self.log}")
+            time.sleep(0.1)
+        raise RuntimeError(f"the Celery worker was not ready within {seconds} s; see {self.log}")
 
     def children(self) -> list[int]:
         assert self.process is not None
