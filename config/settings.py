@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "courseware",
     "grading",
     "content",
+    "certificates",
 ]
 
 MIDDLEWARE = [

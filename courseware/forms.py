@@ -55,3 +55,11 @@ class EnrolListForm(forms.Form):
 
 class CohortNameForm(forms.Form):
     name = forms.CharField(max_length=100, label="Cohort name")
+
+
+class CompletionRuleForm(forms.Form):
+    """The course settings' completion rule: pass marks in whole percent."""
+
+    requires_lessons = forms.BooleanField(required=False)
+    quiz_percent = forms.IntegerField(min_value=0, max_value=100)
+    exercise_percent = forms.IntegerField(min_value=0, max_value=100)

@@ -8,6 +8,7 @@ history on are never deleted by an import, only deactivated (`is_active=False`).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -20,6 +21,17 @@ class Course(models.Model):
     # the course-wide join code (blank: no link; regenerating it voids the old link).
     self_enrolment = models.BooleanField(default=True)
     join_code = models.CharField(max_length=32, blank=True, default="")
+    # The completion rule (course settings, instructors only; selectors.course_completion):
+    # every active lesson read (or not asked), each module quiz's kept score at least
+    # `completion_quiz_percent`, each active exercise at least `completion_exercise_percent` of
+    # its points. The defaults ask for everything at a pass mark of 60%.
+    completion_requires_lessons = models.BooleanField(default=True)
+    completion_quiz_percent = models.PositiveSmallIntegerField(
+        default=60, validators=[MaxValueValidator(100)]
+    )
+    completion_exercise_percent = models.PositiveSmallIntegerField(
+        default=60, validators=[MaxValueValidator(100)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -28,6 +40,10 @@ class Course(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["join_code"], condition=~Q(join_code=""), name="course_join_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_quiz_percent__lte=100, completion_exercise_percent__lte=100),
+                name="course_completion_percent_range",
             ),
         ]
 

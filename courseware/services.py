@@ -271,3 +271,21 @@ def exercise_score_record(
 def course_enrol(*, user_id: int, course: Course) -> None:
     """Enrol a learner explicitly (the course page's button)."""
     enrolment_ensure(user_id=user_id, course_id=course.pk)
+
+
+def course_completion_rule_update(
+    *, course: Course, requires_lessons: bool, quiz_percent: int, exercise_percent: int
+) -> None:
+    """Set the course's completion rule (the course settings page). Certificates already issued
+    stay as they are: a rule applies to what learners complete from now on."""
+    for name, value in (("quiz", quiz_percent), ("exercise", exercise_percent)):
+        if not 0 <= value <= 100:
+            raise ApplicationError(f"The {name} pass mark is a percentage from 0 to 100.")
+    with transaction.atomic():
+        Course.objects.filter(pk=course.pk).update(
+            completion_requires_lessons=requires_lessons,
+            completion_quiz_percent=quiz_percent,
+            completion_exercise_percent=exercise_percent,
+            updated_at=timezone.now(),
+        )
+    course.refresh_from_db()

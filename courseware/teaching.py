@@ -7,6 +7,8 @@ object named by a URL is looked up inside the URL's course, so no id reaches ano
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courseware import enrolment as services
+from courseware import services as course_services
 from courseware.errors import ApplicationError, learner_id
-from courseware.forms import CohortNameForm, EnrolListForm
+from courseware.forms import CohortNameForm, CompletionRuleForm, EnrolListForm
 from courseware.http import handles_application_errors
 from courseware.models import Cohort, Course, CourseRole, Enrolment
 from courseware.permissions import instructor_required, teaching_staff_required
@@ -44,6 +47,13 @@ def _posted_cohort_name(request: HttpRequest) -> str:
     if not form.is_valid():
         raise ApplicationError("A cohort needs a name of at most 100 characters.")
     return str(form.cleaned_data["name"])
+
+
+def _posted_rule(request: HttpRequest) -> dict[str, Any]:
+    form = CompletionRuleForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError("Pass marks are whole percentages from 0 to 100.")
+    return dict(form.cleaned_data)
 
 
 @teaching_staff_required
@@ -126,8 +136,8 @@ def cohort_rename(request: HttpRequest, course_slug: str, cohort_pk: int) -> Htt
 @require_POST
 @handles_application_errors
 def course_settings(request: HttpRequest, course_slug: str) -> HttpResponse:
-    """The enrolment settings: self-enrolment on or off, and the join links (course or cohort)
-    made anew or switched off."""
+    """The course settings: self-enrolment on or off, the join links (course or cohort) made
+    anew or switched off, and the completion rule."""
     course = get_object_or_404(Course, slug=course_slug)
     action = request.POST.get("action", "")
     cohort = _posted_cohort(request, course)
@@ -136,6 +146,9 @@ def course_settings(request: HttpRequest, course_slug: str) -> HttpResponse:
             course=course, self_enrolment=request.POST.get("self_enrolment") == "on"
         )
         messages.success(request, "Enrolment settings saved.")
+    elif action == "completion":
+        course_services.course_completion_rule_update(course=course, **_posted_rule(request))
+        messages.success(request, "Completion rule saved.")
     elif action == "regenerate_code":
         services.join_code_regenerate(course=course, cohort=cohort)
         messages.success(request, "A new join link is made; the old one no longer works.")

@@ -39,7 +39,20 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
     rows = selectors.course_outline_for_user(user=request.user, course=course)
     role = selectors.course_role_of(user=request.user, course=course)
-    return render(request, "courseware/course.html", {"course": course, "rows": rows, "role": role})
+    completion = selectors.course_completion(course=course, user=request.user)
+    return render(
+        request,
+        "courseware/course.html",
+        {
+            "course": course,
+            "rows": [(module, progress, completion.of_module(module)) for module, progress in rows],
+            "role": role,
+            "completion": completion,
+            "next_step": selectors.course_next_step(
+                course=course, user=request.user, completion=completion
+            ),
+        },
+    )
 
 
 def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
@@ -51,6 +64,7 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
         raise Http404("No such module")
     module, progress = found
     read_ids = selectors.lessons_read_ids(user=request.user, course=course)
+    completion = selectors.course_completion(course=course, user=request.user)
     return render(
         request,
         "courseware/module.html",
@@ -58,6 +72,7 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
             "course": course,
             "module": module,
             "progress": progress,
+            "completion": completion.of_module(module),
             "read_ids": read_ids,
             "quiz": module.active_quiz,  # type: ignore[attr-defined]
         },

@@ -2,6 +2,7 @@
 
 - `course`: the catalogue, outlines, the rows one lesson or quiz page needs, the glossary;
 - `progress`: a learner's progress per module;
+- `completion`: the course's completion rule applied to a learner, and where they continue;
 - `search`: lesson search;
 - `quiz`: a learner's quiz state, attempt, its questions and results;
 - `attempt_form`: the attempt form's shown values and its stale-tab rule;
@@ -17,6 +18,14 @@ from courseware.selectors.attempt_form import (
     AttemptForm,
     attempt_answers_changed,
     attempt_form,
+)
+from courseware.selectors.completion import (
+    CompletionRule,
+    CourseCompletion,
+    ModuleCompletion,
+    NextStep,
+    course_completion,
+    course_next_step,
 )
 from courseware.selectors.course import (
     course_list,
@@ -67,6 +76,12 @@ from courseware.selectors.roster import (
 from courseware.selectors.search import SEARCH_LIMIT, SNIPPET_RADIUS, SearchHit, lesson_search
 
 __all__ = [
+    "CompletionRule",
+    "CourseCompletion",
+    "ModuleCompletion",
+    "NextStep",
+    "course_completion",
+    "course_next_step",
     "teaches_course",
     "join_target",
     "courses_taught_by",

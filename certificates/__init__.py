@@ -1,0 +1,1 @@
+"""Certificates of completion: issued when a course's completion rule is met, verified publicly."""
