@@ -69,7 +69,9 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     if not selectors.certificate_visible_to(certificate=certificate, user=request.user):
-        message = "Only the certificate's holder may download it; its verification page is public."
+        message = (
+            "Only the holder of this certificate may download it; its verification page is public."
+        )
         return error_page(request, ApplicationError(message, status_code=403))
     if certificate.is_revoked:
         return error_page(
