@@ -15,8 +15,11 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
 
+# WeasyPrint (certificate PDFs) draws text with Pango; the tests read PDFs with pdftotext.
 system-packages:
 	@command -v bwrap >/dev/null || (echo "Installing bubblewrap" && apt-get install -y -q bubblewrap >/dev/null)
+	@ldconfig -p | grep -q libpango-1.0 || (echo "Installing Pango" && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
+	@command -v pdftotext >/dev/null || (echo "Installing poppler-utils" && apt-get install -y -q poppler-utils >/dev/null)
 
 $(VENV)/.installed: requirements/app.txt requirements/dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

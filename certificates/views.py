@@ -62,6 +62,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@handles_application_errors
 def pdf(request: HttpRequest, code: str) -> HttpResponse:
     certificate = selectors.certificate_by_code(code=code)
     if certificate is None:

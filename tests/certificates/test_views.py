@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from certificates.models import Certificate
+from certificates.pdf import PDF_UNAVAILABLE
 from certificates.services import certificate_issue, certificate_revoke
 from tests.certificates.conftest import finish_course, read_lessons
 from tests.courseware.factories import UserFactory
@@ -224,3 +225,19 @@ def test_the_instructor_lists_and_revokes(course, certificate, instructor) -> No
         "Copied",
     )
     assert "Revoked" in client.get("/courses/mini/teach/certificates/").content.decode()
+
+
+def test_a_host_without_pango_answers_the_pdf_with_a_clear_503(
+    certificate, holder, monkeypatch
+) -> None:
+    def no_pango():
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    # The outside world: the system library WeasyPrint loads on import is missing.
+    monkeypatch.setattr("certificates.pdf._load_weasyprint", no_pango)
+
+    response = _client(holder).get(f"/certificates/{certificate.code}/pdf/")
+
+    assert response.status_code == 503
+    assert PDF_UNAVAILABLE in response.content.decode()
+    assert _client().get(f"/certificates/{certificate.code}/").status_code == 200

@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from certificates.models import Certificate
+from certificates.services import certificate_issue
 from courseware.enrolment import enrol_with_role
 from courseware.models import Cohort, Course, CourseRole, Enrolment, Invitation
+from tests.certificates.conftest import finish_course
 from tests.courseware.factories import CourseFactory, UserFactory
 
 VISITORS = ("anonymous", "learner", "other_learner", "ta", "other_instructor", "instructor")
@@ -263,3 +266,84 @@ def test_header_links_follow_the_course_role(people) -> None:
     assert b">Roster</a>" in _client(people["ta"]).get("/courses/mini/").content
     assert b">Roster</a>" not in _client(people["learner"]).get("/courses/mini/").content
     assert b">Roster</a>" not in _client(people["other_instructor"]).get("/courses/mini/").content
+
+
+# ------------------------------------------------------------- certificates (issue 12)
+# The certificate list is for teaching staff, revoking for instructors; a refused revoke
+# leaves every certificate as it was, and no role in `other` reaches a certificate of `mini`.
+
+
+def certificate_state() -> list[tuple[Any, ...]]:
+    return list(
+        Certificate.objects.order_by("pk").values_list(
+            "user_id", "course_id", "code", "revoked_at", "revoked_by_id", "revoke_reason"
+        )
+    )
+
+
+@pytest.fixture
+def issued(people) -> Certificate:
+    course = people["member"].course
+    finish_course(people["learner"], course)
+    return certificate_issue(user=people["learner"], course=course)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "status"),
+    [
+        ("get", "/courses/mini/teach/certificates/", {"ta", "instructor"}, 200),
+        ("post", "/courses/mini/teach/certificates/{pk}/revoke/", {"instructor"}, 302),
+    ],
+)
+def test_certificate_list_and_revoke(people, issued, visitor, method, path, allowed, status):
+    path = path.format(pk=issued.pk)
+    before = certificate_state()
+
+    response = getattr(_client(people[visitor]), method)(path, {"reason": "Copied"})
+
+    if visitor == "anonymous":
+        assert (response.status_code, response.url) == (302, f"/accounts/login/?next={path}")
+    elif visitor in allowed:
+        assert response.status_code == status
+        if method == "post":
+            assert response.url == "/courses/mini/teach/certificates/"
+            issued.refresh_from_db()
+            assert (issued.is_revoked, issued.revoked_by, issued.revoke_reason) == (
+                True,
+                people[visitor],
+                "Copied",
+            )
+        return
+    else:
+        assert response.status_code == 403
+        expected = TEACHING_STAFF_ONLY if "ta" in allowed else INSTRUCTORS_ONLY
+        assert expected in response.content.decode()
+    assert certificate_state() == before
+
+
+def test_an_instructor_cannot_revoke_another_courses_certificate_through_their_own(people, issued):
+    before = certificate_state()
+
+    response = _client(people["other_instructor"]).post(
+        f"/courses/other/teach/certificates/{issued.pk}/revoke/", {"reason": "Taken over"}
+    )
+
+    assert response.status_code == 404
+    assert certificate_state() == before
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_the_completion_rule_is_for_instructors(people, visitor):
+    path = "/courses/mini/teach/settings/"
+    data = {"action": "completion", "quiz_percent": "90", "exercise_percent": "90"}
+    before = list(Course.objects.order_by("pk").values_list("completion_quiz_percent", flat=True))
+
+    response = _client(people[visitor]).post(path, data)
+
+    after = list(Course.objects.order_by("pk").values_list("completion_quiz_percent", flat=True))
+    if visitor == "instructor":
+        assert (response.status_code, after) == (302, [90, 60])
+        return
+    assert response.status_code == (302 if visitor == "anonymous" else 403)
+    assert after == before
