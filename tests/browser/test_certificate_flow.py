@@ -1,0 +1,101 @@
+"""A learner finishes the mini course in Chromium, guided by "continue where you left off":
+reads every lesson, passes the quiz, takes the certificate, and its verification URL opened
+logged out (a fresh browser context) shows the name, the course and that it is valid."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from certificates.models import Certificate
+from content.importer import course_import
+from courseware.models import QuizAttempt
+from tests.browser.conftest import screenshot
+from tests.courseware.helpers import right_answers
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-password-1"
+
+
+def _continue(page, base: str) -> str:
+    """Follow the course page's "continue" link; returns where it led (lesson or quiz)."""
+    page.goto(f"{base}/courses/mini/")
+    box = page.locator(".continue")
+    kind = box.get_attribute("data-next")
+    box.locator("a").click()
+    page.wait_for_load_state()
+    return str(kind)
+
+
+def _answer_the_quiz(page, attempt: QuizAttempt) -> None:
+    for key, answer in right_answers(attempt).items():
+        name = f"q-{key}"
+        if isinstance(answer, list):
+            for letter in answer:
+                page.check(f'input[name="{name}"][value="{letter}"]')
+        elif attempt.option_order.get(key):
+            page.check(f'input[name="{name}"][value="{answer}"]')
+        else:
+            text = repr(answer) if isinstance(answer, float) else str(answer)
+            page.fill(f'input[name="{name}"]', text)
+
+
+def test_a_learner_finishes_the_course_and_the_certificate_verifies_logged_out(
+    browser, live_server, mini_course_dir, page
+) -> None:
+    course_import(path=mini_course_dir)
+    get_user_model().objects.create_user(
+        "ada", password=PASSWORD, first_name="Ada", last_name="Lovelace"
+    )
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "ada")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+    steps = []
+    for _ in range(5):
+        kind = _continue(page, base)
+        steps.append((kind, page.locator("h1").first.inner_text()))
+        if kind == "lesson":
+            page.get_by_role("button", name="Mark as read", exact=True).click()
+            page.wait_for_load_state()
+        else:
+            page.click("button:has-text('Start')")
+            page.wait_for_url("**/attempts/*/")
+            _answer_the_quiz(page, QuizAttempt.objects.get(user__username="ada"))
+            page.click("button:has-text('Submit for scoring')")
+            page.wait_for_url("**/results/")
+    # Module by module: the basics lessons, then their quiz, then the next module's lessons.
+    assert steps == [
+        ("lesson", "First Steps"),
+        ("lesson", "Variational Autoencoders (VAEs)"),
+        ("quiz", "Quiz: Basics quiz"),
+        ("lesson", "Tables and Math"),
+        ("lesson", "Last Words"),
+    ]
+
+    page.goto(f"{base}/courses/mini/")
+    assert page.locator(".continue").count() == 0
+    page.click("a:has-text('Your certificate of completion')")
+    page.click("button:has-text('Take my certificate')")
+    page.wait_for_load_state()
+    screenshot(page, "certificate-mine")
+    url = page.locator("[data-verification-url]").get_attribute("href")
+    certificate = Certificate.objects.get(user__username="ada")
+    assert url == f"{base}/certificates/{certificate.code}/"
+
+    logged_out = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        visitor = logged_out.new_page()
+        visitor.goto(url)
+        assert visitor.locator('[data-field="name"]').inner_text() == "Ada Lovelace"
+        assert visitor.locator('[data-field="course"]').inner_text() == "Mini Course"
+        assert visitor.locator("#verified-heading").inner_text() == "Valid certificate"
+        assert "Quiz average: 100%" in visitor.locator('[data-field="result"]').inner_text()
+        assert visitor.locator("a:has-text('Log in')").count() >= 1
+        screenshot(visitor, "certificate-verification")
+    finally:
+        logged_out.close()
