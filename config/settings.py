@@ -321,4 +321,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs each step of each certificate PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -24,13 +24,14 @@ class Course(models.Model):
     # The completion rule (course settings, instructors only; selectors.course_completion):
     # every active lesson read (or not asked), each module quiz's kept score at least
     # `completion_quiz_percent`, each active exercise at least `completion_exercise_percent` of
-    # its points. The defaults ask for everything at a pass mark of 60%.
+    # its points. The defaults: every lesson, 60% on each quiz, each exercise with full marks
+    # (what the exercise pages call "passed").
     completion_requires_lessons = models.BooleanField(default=True)
     completion_quiz_percent = models.PositiveSmallIntegerField(
         default=60, validators=[MaxValueValidator(100)]
     )
     completion_exercise_percent = models.PositiveSmallIntegerField(
-        default=60, validators=[MaxValueValidator(100)]
+        default=100, validators=[MaxValueValidator(100)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -43,15 +43,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     return render(
         request,
         "courseware/course.html",
-        {
-            "course": course,
-            "rows": [(module, progress, completion.of_module(module)) for module, progress in rows],
-            "role": role,
-            "completion": completion,
-            "next_step": selectors.course_next_step(
-                course=course, user=request.user, completion=completion
-            ),
-        },
+        {"course": course, "rows": rows, "role": role, "completion": completion},
     )
 
 

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='course',
             name='completion_exercise_percent',
-            field=models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MaxValueValidator(100)]),
+            field=models.PositiveSmallIntegerField(default=100, validators=[django.core.validators.MaxValueValidator(100)]),
         ),
         migrations.AddField(
             model_name='course',

@@ -2,7 +2,7 @@
 
 - `course`: the catalogue, outlines, the rows one lesson or quiz page needs, the glossary;
 - `progress`: a learner's progress per module;
-- `completion`: the course's completion rule applied to a learner, and where they continue;
+- `completion`: the course's completion rule applied to a learner;
 - `search`: lesson search;
 - `quiz`: a learner's quiz state, attempt, its questions and results;
 - `attempt_form`: the attempt form's shown values and its stale-tab rule;
@@ -23,9 +23,7 @@ from courseware.selectors.completion import (
     CompletionRule,
     CourseCompletion,
     ModuleCompletion,
-    NextStep,
     course_completion,
-    course_next_step,
 )
 from courseware.selectors.course import (
     course_list,
@@ -79,9 +77,7 @@ __all__ = [
     "CompletionRule",
     "CourseCompletion",
     "ModuleCompletion",
-    "NextStep",
     "course_completion",
-    "course_next_step",
     "teaches_course",
     "join_target",
     "courses_taught_by",

@@ -1,4 +1,4 @@
-"""What completing a course takes, how far a learner is, and where they continue.
+"""What completing a course takes and how far a learner is.
 
 The rule is course data (`Course.completion_*`, edited on the course settings page). A module is
 complete when the learner has read its active lessons (if the rule asks), the module quiz's kept
@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from courseware.models import Course, ExerciseProgress, Lesson, Module, Quiz
-from courseware.selectors.course import course_modules, lessons_read_ids
+from courseware.models import Course, ExerciseProgress, Module, Quiz
 from courseware.selectors.progress import ModuleProgress, progress_by_user
 
 # Scores are floats 0..1; a kept score of exactly the pass mark passes.
@@ -176,32 +175,3 @@ def course_completion(*, course: Course, user: Any) -> CourseCompletion:
         for item in progress
     ]
     return CourseCompletion(course=course, rule=rule, modules=modules)
-
-
-@dataclass(frozen=True)
-class NextStep:
-    """Where "continue where you left off" leads: a lesson, a quiz or a module's exercises."""
-
-    kind: Literal["lesson", "quiz", "exercises"]
-    module: Module
-    lesson: Lesson | None = None
-
-
-def course_next_step(*, course: Course, user: Any, completion: CourseCompletion) -> NextStep | None:
-    """Where to continue: in the first unfinished module, its first unread lesson, else its
-    quiz if not passed, else its exercises. None once the course is complete, or for an
-    anonymous visitor."""
-    if not user.is_authenticated or completion.is_complete:
-        return None
-    read = lessons_read_ids(user=user, course=course)
-    lessons: dict[int, list[Lesson]] = {
-        module.pk: module.active_lessons  # type: ignore[attr-defined]
-        for module in course_modules(course=course)
-    }
-    item = next(item for item in completion.modules if not item.is_complete)
-    unread = [lesson for lesson in lessons.get(item.module.pk, []) if lesson.pk not in read]
-    if unread:
-        return NextStep(kind="lesson", module=item.module, lesson=unread[0])
-    if not item.quiz_passed:
-        return NextStep(kind="quiz", module=item.module)
-    return NextStep(kind="exercises", module=item.module)

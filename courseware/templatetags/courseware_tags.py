@@ -42,3 +42,9 @@ def teaches(user: Any, course: Any) -> bool:
     if not isinstance(course, Course):
         return False
     return teaches_course(user=user, course=course)
+
+
+@register.filter
+def module_completion(completion: Any, module: Any) -> Any:
+    """The module's part of a CourseCompletion (None when it has no such module)."""
+    return completion.of_module(module) if completion else None

@@ -1,5 +1,5 @@
-"""The completion selector: the course's rule applied module by module, the next step, and
-its bounded number of queries."""
+"""The completion selector: the course's rule applied module by module, and its bounded
+number of queries."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from courseware.errors import ApplicationError
 from courseware.models import ExerciseProgress, Module
-from courseware.selectors import course_completion, course_next_step
+from courseware.selectors import course_completion
 from courseware.services import course_completion_rule_update
 from grading.models import Exercise
 from tests.certificates.conftest import finish_course, read_lessons, take_quiz
@@ -51,21 +51,17 @@ def test_nothing_done_asks_every_lesson_and_the_quiz(course, learner) -> None:
         ("more", 2, 0, True, 0, 0, False),
     ]
     assert (completion.is_complete, completion.steps_done, completion.steps_total) == (False, 0, 5)
-    step = course_next_step(course=course, user=learner, completion=completion)
-    assert (step.kind, step.module.slug, step.lesson.slug) == ("lesson", "basics", "first-steps")
 
 
-def test_the_next_step_follows_the_course_order(course, learner) -> None:
+def test_steps_count_what_is_done_module_by_module(course, learner) -> None:
     read_lessons(learner, course, module_slug="basics")
-
-    completion = course_completion(course=course, user=learner)
-    step = course_next_step(course=course, user=learner, completion=completion)
-    assert (step.kind, step.module.slug, step.lesson) == ("quiz", "basics", None)
+    assert course_completion(course=course, user=learner).steps_done == 2
 
     take_quiz(learner, course)
+
     completion = course_completion(course=course, user=learner)
-    step = course_next_step(course=course, user=learner, completion=completion)
-    assert (step.kind, step.module.slug, step.lesson.slug) == ("lesson", "more", "tables-and-math")
+    assert [(item.steps_done, item.steps_total) for item in completion.modules] == [(3, 3), (0, 2)]
+    assert [item.is_complete for item in completion.modules] == [True, False]
     assert completion.steps_done == 3
 
 
@@ -80,11 +76,10 @@ def test_a_quiz_below_the_pass_mark_does_not_complete_until_the_mark_is_lowered(
     assert (completion.modules[0].quiz_passed, completion.is_complete) == (False, False)
 
     course_completion_rule_update(
-        course=course, requires_lessons=True, quiz_percent=40, exercise_percent=60
+        course=course, requires_lessons=True, quiz_percent=40, exercise_percent=100
     )
     completion = course_completion(course=course, user=learner)
     assert (completion.modules[0].quiz_passed, completion.is_complete) == (True, True)
-    assert course_next_step(course=course, user=learner, completion=completion) is None
 
 
 def test_finished_course_is_complete_with_its_result(course, learner) -> None:
@@ -97,13 +92,13 @@ def test_finished_course_is_complete_with_its_result(course, learner) -> None:
     assert (completion.quiz_average, completion.lessons_read) == (1.0, 4)
 
 
-def test_exercises_pass_at_the_share_of_their_points(course, learner) -> None:
+def test_exercises_pass_with_full_marks_unless_the_rule_says_less(course, learner) -> None:
     more = Module.objects.get(course=course, slug="more")
     _exercise(more, "softmax", 4)
     _exercise(more, "retired", 2, is_active=False)
     finish_course(learner, course)
     ExerciseProgress.objects.create(
-        user=learner, module=more, exercise_key="softmax", best_points=2, max_points=4
+        user=learner, module=more, exercise_key="softmax", best_points=3, max_points=4
     )
     ExerciseProgress.objects.create(
         user=learner, module=more, exercise_key="retired", best_points=2, max_points=2
@@ -111,10 +106,11 @@ def test_exercises_pass_at_the_share_of_their_points(course, learner) -> None:
 
     completion = course_completion(course=course, user=learner)
     assert _summary(completion)[1] == ("more", 2, 2, True, 0, 1, False)
-    step = course_next_step(course=course, user=learner, completion=completion)
-    assert (step.kind, step.module.slug) == ("exercises", "more")
+    assert (completion.exercise_points, completion.exercise_max_points) == (5, 6)
 
-    ExerciseProgress.objects.filter(exercise_key="softmax").update(best_points=3)
+    course_completion_rule_update(
+        course=course, requires_lessons=True, quiz_percent=60, exercise_percent=75
+    )
     completion = course_completion(course=course, user=learner)
     assert _summary(completion)[1] == ("more", 2, 2, True, 1, 1, True)
     assert completion.is_complete
@@ -122,7 +118,7 @@ def test_exercises_pass_at_the_share_of_their_points(course, learner) -> None:
 
 def test_a_rule_without_reading_asks_no_lessons(course, learner) -> None:
     course_completion_rule_update(
-        course=course, requires_lessons=False, quiz_percent=60, exercise_percent=60
+        course=course, requires_lessons=False, quiz_percent=60, exercise_percent=100
     )
     take_quiz(learner, course)
 
@@ -135,13 +131,10 @@ def test_a_rule_without_reading_asks_no_lessons(course, learner) -> None:
     assert completion.is_complete
 
 
-def test_an_anonymous_visitor_has_done_nothing_and_no_next_step(course) -> None:
-    visitor = AnonymousUser()
+def test_an_anonymous_visitor_has_done_nothing(course) -> None:
+    completion = course_completion(course=course, user=AnonymousUser())
 
-    completion = course_completion(course=course, user=visitor)
-
-    assert (completion.is_complete, completion.steps_done) == (False, 0)
-    assert course_next_step(course=course, user=visitor, completion=completion) is None
+    assert (completion.is_complete, completion.steps_done, completion.steps_total) == (False, 0, 5)
 
 
 def test_other_learners_work_does_not_count(course, learner) -> None:
@@ -162,7 +155,7 @@ def test_a_pass_mark_out_of_range_is_refused_and_changes_nothing(course, value) 
         course.completion_requires_lessons,
         course.completion_quiz_percent,
         course.completion_exercise_percent,
-    ) == (True, 60, 60)
+    ) == (True, 60, 100)
 
 
 def test_the_queries_do_not_grow_with_the_course(
