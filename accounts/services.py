@@ -25,6 +25,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.models import Profile
 from accounts.tokens import email_verification_token
+from certificates.models import Certificate
 from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttempt
 from grading.models import Draft, HintReveal, Submission
 
@@ -280,6 +281,23 @@ def account_export(*, user: Any) -> dict[str, Any]:
             {**_exercise_ref(row.exercise), "code": row.code, "updated_at": _iso(row.updated_at)}
             for row in Draft.objects.filter(user=user).select_related(*related).order_by("pk")
         ],
+        # The learner's own certificates; whom an instructor revoked is the course's record.
+        "certificates": [
+            {
+                "course": row.course.slug,
+                "code": row.code,
+                "name": row.learner_name,
+                "course_title": row.course_title,
+                "issued_at": _iso(row.issued_at),
+                "quiz_average": row.quiz_average,
+                "exercise_points": row.exercise_points,
+                "exercise_max_points": row.exercise_max_points,
+                "lessons_read": row.lessons_read,
+                "revoked_at": _iso(row.revoked_at),
+                "revoke_reason": row.revoke_reason,
+            }
+            for row in Certificate.objects.filter(user=user).select_related("course").order_by("pk")
+        ],
     }
 
 
@@ -295,6 +313,7 @@ EXPORTED_MODELS = frozenset(
         "grading.Submission",
         "grading.HintReveal",
         "grading.Draft",
+        "certificates.Certificate",
     }
 )
 NOT_EXPORTED_MODELS = frozenset(
