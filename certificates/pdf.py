@@ -15,11 +15,14 @@ from types import ModuleType
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_noop
 
 from certificates.models import Certificate
 from courseware.errors import ApplicationError
 
-PDF_UNAVAILABLE = "PDF certificates are not available on this server; the verification page is."
+PDF_UNAVAILABLE = gettext_noop(
+    "PDF certificates are not available on this server; the verification page is."
+)
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -34,7 +37,7 @@ def certificate_pdf(*, certificate: Certificate, verification_url: str) -> bytes
     try:
         weasyprint = _load_weasyprint()
     except OSError as missing:  # Pango or one of its libraries is not installed
-        raise ApplicationError(PDF_UNAVAILABLE, status_code=503) from missing
+        raise ApplicationError(gettext(PDF_UNAVAILABLE), status_code=503) from missing
     html = render_to_string(
         "certificates/certificate_pdf.html",
         {"certificate": certificate, "verification_url": verification_url},

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from certificates.models import Certificate
 from courseware.errors import ApplicationError
 from courseware.models import Course
 from courseware.selectors import course_completion
 
-NOT_COMPLETE = "The course is not complete yet: its completion rule is not met."
+NOT_COMPLETE = gettext_noop("The course is not complete yet: its completion rule is not met.")
 MAX_REASON = 300
 
 
@@ -32,7 +33,7 @@ def certificate_issue(*, user: Any, course: Course) -> Certificate:
         return existing
     completion = course_completion(course=course, user=user)
     if not completion.is_complete:
-        raise ApplicationError(NOT_COMPLETE, status_code=409)
+        raise ApplicationError(gettext(NOT_COMPLETE), status_code=409)
     try:
         with transaction.atomic():
             return Certificate.objects.create(
@@ -55,7 +56,9 @@ def certificate_revoke(*, certificate: Certificate, revoked_by: Any, reason: str
     """Revoke a certificate (an instructor of its course); revoking twice keeps the first."""
     reason = " ".join(reason.split())
     if len(reason) > MAX_REASON:
-        raise ApplicationError(f"A reason has at most {MAX_REASON} characters.")
+        raise ApplicationError(
+            gettext("A reason has at most %(count)d characters.") % {"count": MAX_REASON}
+        )
     with transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_by=revoked_by, revoke_reason=reason

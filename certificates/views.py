@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates import selectors, services
@@ -50,7 +51,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone with the code sees name, course, date and result, or that it is revoked."""
     certificate = selectors.certificate_by_code(code=code)
     if certificate is None:
-        raise Http404("No certificate has this code")
+        raise Http404(gettext("No certificate has this code."))
     return render(
         request,
         "certificates/verify.html",
@@ -66,17 +67,17 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 def pdf(request: HttpRequest, code: str) -> HttpResponse:
     certificate = selectors.certificate_by_code(code=code)
     if certificate is None:
-        raise Http404("No certificate has this code")
+        raise Http404(gettext("No certificate has this code."))
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     if not selectors.certificate_visible_to(certificate=certificate, user=request.user):
-        message = (
+        message = gettext(
             "Only the holder of this certificate may download it; its verification page is public."
         )
         return error_page(request, ApplicationError(message, status_code=403))
     if certificate.is_revoked:
         return error_page(
-            request, ApplicationError("This certificate is revoked.", status_code=410)
+            request, ApplicationError(gettext("This certificate is revoked."), status_code=410)
         )
     body = certificate_pdf(
         certificate=certificate, verification_url=_verification_url(request, certificate)
@@ -112,5 +113,8 @@ def revoke(request: HttpRequest, course_slug: str, pk: int) -> HttpResponse:
         revoked_by=request.user,
         reason=request.POST.get("reason", ""),
     )
-    messages.success(request, f"The certificate of {certificate.learner_name} is revoked.")
+    messages.success(
+        request,
+        gettext("The certificate of %(name)s is revoked.") % {"name": certificate.learner_name},
+    )
     return redirect("certificates:course_list", course_slug=course_slug)

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from courseware.models import (
@@ -278,9 +279,8 @@ def course_completion_rule_update(
 ) -> None:
     """Set the course's completion rule (the course settings page). Certificates already issued
     stay as they are: a rule applies to what learners complete from now on."""
-    for name, value in (("quiz", quiz_percent), ("exercise", exercise_percent)):
-        if not 0 <= value <= 100:
-            raise ApplicationError(f"The {name} pass mark is a percentage from 0 to 100.")
+    if not (0 <= quiz_percent <= 100 and 0 <= exercise_percent <= 100):
+        raise ApplicationError(gettext("A pass mark is a percentage from 0 to 100."))
     with transaction.atomic():
         Course.objects.filter(pk=course.pk).update(
             completion_requires_lessons=requires_lessons,

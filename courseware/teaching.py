@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courseware import enrolment as services
@@ -52,7 +53,7 @@ def _posted_cohort_name(request: HttpRequest) -> str:
 def _posted_rule(request: HttpRequest) -> dict[str, Any]:
     form = CompletionRuleForm(request.POST)
     if not form.is_valid():
-        raise ApplicationError("Pass marks are whole percentages from 0 to 100.")
+        raise ApplicationError(gettext("Pass marks are whole percentages from 0 to 100."))
     return dict(form.cleaned_data)
 
 
@@ -148,7 +149,7 @@ def course_settings(request: HttpRequest, course_slug: str) -> HttpResponse:
         messages.success(request, "Enrolment settings saved.")
     elif action == "completion":
         course_services.course_completion_rule_update(course=course, **_posted_rule(request))
-        messages.success(request, "Completion rule saved.")
+        messages.success(request, gettext("Completion rule saved."))
     elif action == "regenerate_code":
         services.join_code_regenerate(course=course, cohort=cohort)
         messages.success(request, "A new join link is made; the old one no longer works.")

@@ -145,7 +145,7 @@ def test_other_learners_work_does_not_count(course, learner) -> None:
 
 @pytest.mark.parametrize("value", [-1, 101])
 def test_a_pass_mark_out_of_range_is_refused_and_changes_nothing(course, value) -> None:
-    with pytest.raises(ApplicationError, match="percentage from 0 to 100"):
+    with pytest.raises(ApplicationError, match="A pass mark is a percentage from 0 to 100."):
         course_completion_rule_update(
             course=course, requires_lessons=False, quiz_percent=value, exercise_percent=50
         )
