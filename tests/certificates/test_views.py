@@ -11,8 +11,10 @@ from django.test import Client
 from certificates.models import Certificate
 from certificates.pdf import PDF_UNAVAILABLE
 from certificates.services import certificate_issue, certificate_revoke
+from courseware.enrolment import enrol_with_role
+from courseware.models import CourseRole
 from tests.certificates.conftest import finish_course, read_lessons
-from tests.courseware.factories import UserFactory
+from tests.courseware.factories import CourseFactory, UserFactory
 
 
 def _client(user=None) -> Client:
@@ -240,3 +242,15 @@ def test_a_host_without_pango_answers_the_pdf_with_a_clear_503(
     assert response.status_code == 503
     assert PDF_UNAVAILABLE in response.content.decode()
     assert _client().get(f"/certificates/{certificate.code}/").status_code == 200
+
+
+def test_the_courses_instructor_may_download_but_not_another_courses(
+    certificate, instructor
+) -> None:
+    stranger = UserFactory(username="stranger")
+    other = CourseFactory(slug="other")
+    enrol_with_role(user_id=stranger.pk, course=other, role=CourseRole.INSTRUCTOR)
+    path = f"/certificates/{certificate.code}/pdf/"
+
+    assert _client(instructor).get(path).content.startswith(b"%PDF")
+    assert _client(stranger).get(path).status_code == 403
