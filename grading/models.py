@@ -8,6 +8,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from grading.feedback import Feedback, feedback_from_json
+
 
 class Exercise(models.Model):
     class Device(models.TextChoices):
@@ -115,6 +117,8 @@ class GradingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     points = models.FloatField(null=True, blank=True)
     max_points = models.FloatField(null=True, blank=True)
+    # The learner's feedback as grading.feedback.feedback_to_json stores it; read it typed
+    # through `learner_feedback`.
     feedback = models.JSONField(default=dict)
     exercise_hash = models.CharField(max_length=64, blank=True)
 
@@ -135,6 +139,11 @@ class GradingRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.GRADED, self.Status.FAILED)
+
+    @property
+    def learner_feedback(self) -> Feedback:
+        """What the learner is shown of this grading (the submission page, the API)."""
+        return feedback_from_json(self.feedback)
 
 
 class HintReveal(models.Model):

@@ -19,7 +19,7 @@ import json
 import time
 import zipfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -58,18 +58,28 @@ class CellResult:
     hidden_traceback: str = ""
 
 
+@dataclass(frozen=True)
+class LearnerCellError:
+    """An answer or setup cell that raised in the learner sandbox: its id, the error in one
+    line, and the line of that cell it points at when known."""
+
+    id: str
+    error: str
+    line: int | None = None
+
+
 @dataclass
 class GradingOutcome:
+    """Everything the grader learned, hidden tests included: what a learner may see of it is
+    decided in one place, grading.feedback.feedback_from_outcome."""
+
     points: float
     max_points: float
     cells: list[CellResult]
     learner_output: str = ""
     message: str = ""
-    learner_errors: list[dict[str, Any]] = field(default_factory=list)
+    learner_errors: list[LearnerCellError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -299,18 +309,16 @@ def _outcome(
                     max_points=cell.points,
                     passed=passed,
                     hidden=cell.hidden,
-                    output="" if cell.hidden else str(item.get("output", ""))[:20_000],
-                    traceback="" if cell.hidden else str(item.get("traceback", ""))[:8_000],
-                    hidden_output=str(item.get("hidden_output", ""))[:20_000]
-                    if cell.hidden
-                    else "",
-                    hidden_traceback=str(item.get("hidden_traceback", ""))[:8_000]
-                    if cell.hidden
-                    else "",
+                    # The test sandbox reports a hidden test's output under its own keys
+                    # (protocol.TestResult); what a learner sees is decided in grading.feedback.
+                    output=str(item.get("output", ""))[:20_000],
+                    traceback=str(item.get("traceback", ""))[:8_000],
+                    hidden_output=str(item.get("hidden_output", ""))[:20_000],
+                    hidden_traceback=str(item.get("hidden_traceback", ""))[:8_000],
                 )
             )
     learner_errors = [
-        {"id": cell_id, "error": str(item.get("error", ""))[:2000]}
+        LearnerCellError(id=cell_id, error=str(item.get("error", ""))[:2000])
         for cell_id, item in statuses.items()
         if item.get("ok") is False
     ]

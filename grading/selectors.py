@@ -4,17 +4,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from courseware.selectors.progress import exercise_best_points
 from courseware.selectors.roster import teaches_course
 from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission
 
 
+def queue_for(exercise: Exercise) -> tuple[str, str]:
+    """The Celery queue for an exercise, and what to tell the learner about it."""
+    if exercise.device == Exercise.Device.CPU:
+        return "grading", ""
+    if settings.GRADING_GPU_WORKERS:
+        return "grading-gpu", ""
+    if exercise.device == Exercise.Device.PREFER_GPU:
+        return "grading", "No GPU worker is available: this exercise is graded on the CPU."
+    return "grading-gpu", "Waiting for a GPU worker."
+
+
 def exercises_for_module(*, module_id: int) -> QuerySet[Exercise]:
     return Exercise.objects.filter(module_id=module_id, is_active=True).order_by("order", "pk")
+
+
+class ModuleExercise(NamedTuple):
+    """A row of a module's exercise list: the exercise and the learner's best score on it
+    (None before their first graded submission)."""
+
+    exercise: Exercise
+    best_points: float | None
+
+
+def module_exercises_for(*, module_id: int, user: Any) -> list[ModuleExercise]:
+    """A module's active exercises with the learner's best scores, for the pages that list
+    them (the best score is courseware's kept progress: one source for every page)."""
+    exercises = list(exercises_for_module(module_id=module_id))
+    if not exercises:
+        return []
+    signed_in = user is not None and user.is_authenticated
+    best = exercise_best_points(user_id=user.pk if signed_in else None, module_id=module_id)
+    return [ModuleExercise(exercise, best.get(exercise.slug)) for exercise in exercises]
 
 
 def exercise_get(*, course_slug: str, slug: str) -> Exercise:

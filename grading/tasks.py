@@ -8,8 +8,9 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
+from grading.execution import grading_run_execute, grading_run_give_up
 from grading.pipeline import GradingInfrastructureError
-from grading.services import grading_run_execute, grading_run_give_up, runs_requeue_stuck
+from grading.services import runs_requeue_stuck
 from sandbox import SandboxError
 
 RETRY_BACKOFF_SECONDS = 2

@@ -20,7 +20,6 @@ from grading import selectors, services
 from grading.models import Exercise, GradingRun, Submission
 from grading.notebooks import MAX_ANSWER_BYTES
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # A draft request carries every answer cell; JSON may spell one byte of code in up to six
 # (\u0001), so this bounds the body before it is parsed, whatever the cells hold.
 MAX_DRAFT_BODY_PER_CELL = 6 * MAX_ANSWER_BYTES + 1024
@@ -40,7 +39,7 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
     drafts = selectors.answers_to_show(
         user=request.user, exercise=exercise, submissions=submissions
     )
-    queue, queue_message = services.queue_for(exercise)
+    queue, queue_message = selectors.queue_for(exercise)
     return render(
         request,
         "grading/exercise.html",
@@ -62,8 +61,6 @@ def submission_create(request: HttpRequest, course_slug: str, slug: str) -> Http
     upload = request.FILES.get("notebook")
     try:
         if upload is not None:
-            if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-                raise ApplicationError("The notebook is larger than 2 MB.")
             submission = services.submission_create(
                 user=request.user, exercise=exercise, notebook=upload.read()
             )

@@ -110,6 +110,18 @@ def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[M
     return table
 
 
+def exercise_best_points(*, user_id: int | None, module_id: int) -> dict[str, float]:
+    """A learner's best score per exercise of a module (by exercise key), as grading reported
+    it: the one source of a best exercise score. Nobody signed in has none."""
+    if user_id is None:
+        return {}
+    return dict(
+        ExerciseProgress.objects.filter(user_id=user_id, module_id=module_id).values_list(
+            "exercise_key", "best_points"
+        )
+    )
+
+
 def module_progress_for_user(*, user: Any, course: Course) -> list[ModuleProgress]:
     """Per module: lessons read of total, the kept quiz score, the best exercise scores."""
     if not user.is_authenticated:

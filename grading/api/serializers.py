@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from grading.feedback import feedback_to_json
 from grading.models import Exercise, GradingRun, Submission
 from grading.selectors import run_place
 
@@ -33,6 +34,8 @@ class ExerciseSerializer(serializers.ModelSerializer):
 class RunSerializer(serializers.ModelSerializer):
     """A run as its learner sees it: never its seed or the instructors' failure detail."""
 
+    feedback = serializers.SerializerMethodField()
+
     class Meta:
         model = GradingRun
         fields = [
@@ -47,8 +50,11 @@ class RunSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
 
+    def get_feedback(self, run: GradingRun) -> dict[str, object]:
+        return feedback_to_json(run.learner_feedback)
 
-class StaffRunSerializer(serializers.ModelSerializer):
+
+class StaffRunSerializer(RunSerializer):
     """A run as instructors see it."""
 
     class Meta:

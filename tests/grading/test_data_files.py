@@ -98,9 +98,9 @@ def test_links_and_oversized_data_folders_are_refused(tmp_path):
 
 @pytest.mark.django_db
 def test_a_stored_exercise_hands_its_files_to_the_grading(tmp_path, bwrap):
+    from grading.execution import grade_submission_answers
     from grading.importing import exercise_sync, validate_exercise_folder
     from grading.models import Exercise
-    from grading.services import grade_submission_answers
     from tests.courseware.factories import ModuleFactory
 
     spec, _ = validate_exercise_folder(_exercise_folder(tmp_path))

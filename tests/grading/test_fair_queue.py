@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
-from grading import services
+from grading import execution, services
 from grading.models import Exercise, GradingRun, Submission
 from grading.selectors import RunPlace, run_place
 from tests.courseware.factories import UserFactory
@@ -63,13 +63,13 @@ def test_an_ended_run_lets_the_learners_next_waiting_run_in(
     before = GradingRun.objects.get(pk=runs[2].pk).queued_at
 
     with django_capture_on_commit_callbacks() as sent:
-        assert services.grading_run_execute(run_pk=runs[0].pk) == "graded"
+        assert execution.grading_run_execute(run_pk=runs[0].pk) == "graded"
     assert _statuses(learner) == ["graded", "queued", "queued", "waiting"]
     assert len(sent) == 1
     assert GradingRun.objects.get(pk=runs[2].pk).queued_at > before  # its place counts from now
 
     with django_capture_on_commit_callbacks() as sent:
-        services.grading_run_fail(run_pk=runs[1].pk, message="stopped")
+        execution.grading_run_fail(run_pk=runs[1].pk, message="stopped")
     assert _statuses(learner) == ["graded", "failed", "queued", "queued"]
     assert len(sent) == 1
 
@@ -120,7 +120,7 @@ def test_places_in_line_are_counted_exactly(
         RunPlace("queued", 3),
         RunPlace("queued", 0),
     ]
-    assert services.grading_run_claim(run_pk=mine[0].pk, redelivered=False) is not None
+    assert execution.grading_run_claim(run_pk=mine[0].pk, redelivered=False) is not None
     assert places() == [
         RunPlace("queued", 0),
         None,  # running

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from nbformat.v4 import new_markdown_cell
 
+from grading.execution import grading_limits_for
 from grading.models import Exercise
 from grading.pipeline import GradingLimits
-from grading.services import grading_limits_for
 from tests.grading.exercise_factory import make_exercise
 from tests.grading.notebook_factory import answer_cell, grade_cell, notebook, setup_cell
 

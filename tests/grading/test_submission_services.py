@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
-from grading import services
+from grading import selectors, services
 from grading.models import Exercise, GradingRun, Submission
 from grading.notebooks import read_notebook
 from tests.courseware.factories import UserFactory
@@ -195,14 +195,14 @@ def test_api_submit_and_bad_input(exercise, learner) -> None:
 def test_gpu_routing_without_gpu_workers(exercise, settings) -> None:
     settings.GRADING_GPU_WORKERS = False
     exercise.device = Exercise.Device.PREFER_GPU
-    assert services.queue_for(exercise) == (
+    assert selectors.queue_for(exercise) == (
         "grading",
         "No GPU worker is available: this exercise is graded on the CPU.",
     )
     exercise.device = Exercise.Device.REQUIRE_GPU
-    assert services.queue_for(exercise) == ("grading-gpu", "Waiting for a GPU worker.")
+    assert selectors.queue_for(exercise) == ("grading-gpu", "Waiting for a GPU worker.")
     settings.GRADING_GPU_WORKERS = True
-    assert services.queue_for(exercise) == ("grading-gpu", "")
+    assert selectors.queue_for(exercise) == ("grading-gpu", "")
 
 
 def test_gpu_only_runs_fail_after_a_bounded_wait(exercise, learner, settings) -> None:

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grading.autotests import AutotestError, autotests_expand
+from grading.execution import grade_submission_answers, grading_limits_for
+from grading.feedback import cell_to_json, error_to_json, feedback_from_outcome
 from grading.models import SEED_LIMIT, Exercise, new_seed
 from grading.notebooks import (
     NotebookError,
@@ -29,7 +31,6 @@ from grading.notebooks import (
     release_notebook,
 )
 from grading.pipeline import GradingInfrastructureError, GradingOutcome
-from grading.services import feedback_for, grade_submission_answers, grading_limits_for
 from sandbox import get_sandbox
 
 INDENT = "      "
@@ -167,21 +168,21 @@ class Command(BaseCommand):
     ) -> dict[str, Any]:
         """The learner's feedback (the worker's own masking rule), plus, when asked, what the
         failed hidden tests printed and raised."""
-        feedback = feedback_for(exercise=exercise, outcome=outcome.as_json())
-        if show_hidden:
-            by_id = {cell.grade_id: cell for cell in outcome.cells}
-            for item in feedback["cells"]:
-                cell = by_id[item["grade_id"]]
-                if cell.hidden and not cell.passed:
-                    item["hidden_output"] = cell.hidden_output
-                    item["hidden_traceback"] = cell.hidden_traceback
+        feedback = feedback_from_outcome(outcome=outcome, test_hints=exercise.test_hints)
+        cells: list[dict[str, object]] = []
+        for shown, cell in zip(feedback.cells, outcome.cells, strict=True):
+            item = cell_to_json(shown)
+            if show_hidden and cell.hidden and not cell.passed:
+                item["hidden_output"] = cell.hidden_output
+                item["hidden_traceback"] = cell.hidden_traceback
+            cells.append(item)
         return {
             "points": outcome.points,
             "max_points": outcome.max_points,
-            "cells": feedback["cells"],
-            "learner_output": feedback["learner_output"],
-            "learner_errors": feedback["learner_errors"],
-            "message": feedback["message"],
+            "cells": cells,
+            "learner_output": feedback.learner_output,
+            "learner_errors": [error_to_json(error) for error in feedback.learner_errors],
+            "message": feedback.message,
         }
 
 
