@@ -59,6 +59,7 @@ def autotests_expand(
     )
     preprocessor = InstantiateTests(autotest_filename=str(template.resolve()))
     resources = {"metadata": {"path": str(directory.resolve())}}
+    expanded: NotebookNode
     try:
         expanded, _ = preprocessor.preprocess(notebook, resources)
     except Exception as error:  # nbgrader and the kernel raise many types; all are the author's

@@ -88,7 +88,7 @@ def read_notebook(data: bytes | str) -> NotebookNode:
     except (ValueError, RecursionError) as error:
         raise NotebookError(f"The file is not a Jupyter notebook: {error}") from None
     try:
-        notebook = nbformat.reads(data, as_version=4)
+        notebook: NotebookNode = nbformat.reads(data, as_version=4)
     except (ValueError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
         raise NotebookError(f"The file is not a Jupyter notebook: {error}") from None
     except Exception as error:  # nbformat raises several private error types

@@ -51,7 +51,7 @@ def run_create(*, submission: Submission, number: int, reason: str, seed: int) -
 
 def free_slots(*, user_id: int) -> int:
     """How many more of this learner's runs may enter the broker now (learner locked)."""
-    share = settings.GRADING_ACTIVE_PER_LEARNER
+    share: int = settings.GRADING_ACTIVE_PER_LEARNER
     if share <= 0:  # no per-learner share: everything goes to the broker
         return 2**31
     active = GradingRun.objects.filter(

@@ -7,11 +7,25 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from courseware.selectors.progress import exercise_best_points
 from courseware.selectors.roster import teaches_course
 from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission
+
+# Who a page or an API call is for: request.user as Django types it. The grading views all
+# require a signed-in user, which the type cannot say.
+Visitor = User | AnonymousUser
+
+
+def signed_in(user: Visitor) -> User:
+    """The signed-in user behind a request that requires one (login_required, the API's
+    IsAuthenticated): an anonymous one here is a wiring mistake, refused as a 403."""
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user
 
 
 def queue_for(exercise: Exercise) -> tuple[str, str]:
@@ -37,14 +51,14 @@ class ModuleExercise(NamedTuple):
     best_points: float | None
 
 
-def module_exercises_for(*, module_id: int, user: Any) -> list[ModuleExercise]:
+def module_exercises_for(*, module_id: int, user: Visitor | None) -> list[ModuleExercise]:
     """A module's active exercises with the learner's best scores, for the pages that list
     them (the best score is courseware's kept progress: one source for every page)."""
     exercises = list(exercises_for_module(module_id=module_id))
     if not exercises:
         return []
-    signed_in = user is not None and user.is_authenticated
-    best = exercise_best_points(user_id=user.pk if signed_in else None, module_id=module_id)
+    user_id = user.pk if isinstance(user, User) else None
+    best = exercise_best_points(user_id=user_id, module_id=module_id)
     return [ModuleExercise(exercise, best.get(exercise.slug)) for exercise in exercises]
 
 
@@ -54,7 +68,7 @@ def exercise_get(*, course_slug: str, slug: str) -> Exercise:
     )
 
 
-def submissions_for_learner(*, user: Any, exercise: Exercise, limit: int = 20) -> list[Submission]:
+def submissions_for_learner(*, user: User, exercise: Exercise, limit: int = 20) -> list[Submission]:
     submissions = list(
         Submission.objects.filter(user=user, exercise=exercise)
         .prefetch_related("runs")
@@ -68,7 +82,7 @@ def latest_run(submission: Submission) -> GradingRun | None:
     return max(runs, key=lambda run: run.number) if runs else None
 
 
-def hints_revealed(*, user: Any, exercise: Exercise) -> list[str]:
+def hints_revealed(*, user: User, exercise: Exercise) -> list[str]:
     reveal = HintReveal.objects.filter(user=user, exercise=exercise).first()
     count = reveal.revealed if reveal else 0
     return list(exercise.hints[:count])
@@ -137,7 +151,7 @@ def run_place(run: GradingRun) -> RunPlace | None:
 
 
 def answers_to_show(
-    *, user: Any, exercise: Exercise, submissions: list[Submission]
+    *, user: User, exercise: Exercise, submissions: list[Submission]
 ) -> dict[str, str]:
     """The code the exercise page opens with, per answer cell: the learner's draft or their
     latest submission, whichever is newer (an uploaded notebook is newer than the draft typed
@@ -165,7 +179,7 @@ def run_elapsed_seconds(run: GradingRun, *, now: datetime) -> int:
     return max(0, int((end - start).total_seconds()))
 
 
-def submission_visible_to(*, user: Any, submission: Submission) -> bool:
+def submission_visible_to(*, user: Visitor, submission: Submission) -> bool:
     """The one ownership rule for a submission, for pages and the API alike: its learner, or the
     teaching staff (instructors and TAs) of its course. Global staff get nothing more here."""
     if submission.user_id == user.pk:

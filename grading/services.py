@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -33,7 +33,7 @@ from grading.queueing import enqueue, lock_learner, run_create, runs_promote_wai
 MAX_REQUEUES = 3
 
 
-def _check_rate(*, user: Any, exercise: Exercise) -> None:
+def _check_rate(*, user: User, exercise: Exercise) -> None:
     """Call inside the transaction that inserts, with the learner locked."""
     limit = settings.GRADING_SUBMISSIONS_PER_HOUR
     if limit <= 0:
@@ -54,7 +54,7 @@ def _check_rate(*, user: Any, exercise: Exercise) -> None:
 
 def submission_create(
     *,
-    user: Any,
+    user: User,
     exercise: Exercise,
     code: dict[str, str] | None = None,
     notebook: bytes | None = None,
@@ -197,7 +197,7 @@ def runs_requeue_stuck(
     return requeued
 
 
-def hint_reveal_next(*, user: Any, exercise: Exercise) -> int:
+def hint_reveal_next(*, user: User, exercise: Exercise) -> int:
     """Reveal one more hint (idempotent at the last one). Returns how many are revealed."""
     with transaction.atomic():
         reveal, _ = HintReveal.objects.select_for_update().get_or_create(
@@ -210,7 +210,7 @@ def hint_reveal_next(*, user: Any, exercise: Exercise) -> int:
         return reveal.revealed
 
 
-def draft_save(*, user: Any, exercise: Exercise, code: Any) -> Draft:
+def draft_save(*, user: User, exercise: Exercise, code: object) -> Draft:
     """Store the learner's unsent code for an exercise, replacing their earlier draft.
 
     `code` comes from the browser: a JSON object of answer grade_id -> code. It is checked as a

@@ -35,9 +35,11 @@ def _exercise(course_slug: str, slug: str) -> Exercise:
 @login_required
 def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
-    submissions = selectors.submissions_for_learner(user=request.user, exercise=exercise)
+    submissions = selectors.submissions_for_learner(
+        user=selectors.signed_in(request.user), exercise=exercise
+    )
     drafts = selectors.answers_to_show(
-        user=request.user, exercise=exercise, submissions=submissions
+        user=selectors.signed_in(request.user), exercise=exercise, submissions=submissions
     )
     queue, queue_message = selectors.queue_for(exercise)
     return render(
@@ -47,7 +49,9 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
             "exercise": exercise,
             "drafts": drafts.items(),
             "submissions": [(s, selectors.latest_run(s)) for s in submissions],
-            "hints": selectors.hints_revealed(user=request.user, exercise=exercise),
+            "hints": selectors.hints_revealed(
+                user=selectors.signed_in(request.user), exercise=exercise
+            ),
             "queue_message": queue_message,
             "teaching_staff": teaches_course(user=request.user, course=exercise.module.course),
         },
@@ -62,14 +66,16 @@ def submission_create(request: HttpRequest, course_slug: str, slug: str) -> Http
     try:
         if upload is not None:
             submission = services.submission_create(
-                user=request.user, exercise=exercise, notebook=upload.read()
+                user=selectors.signed_in(request.user), exercise=exercise, notebook=upload.read()
             )
         else:
             code = {
                 grade_id: request.POST.get(f"code-{grade_id}", "")
                 for grade_id in exercise.starter_code
             }
-            submission = services.submission_create(user=request.user, exercise=exercise, code=code)
+            submission = services.submission_create(
+                user=selectors.signed_in(request.user), exercise=exercise, code=code
+            )
     except ApplicationError as error:
         messages.error(request, str(error))
         response = exercise_detail(request, course_slug, slug)
@@ -151,7 +157,9 @@ def draft_save(request: HttpRequest, course_slug: str, slug: str) -> JsonRespons
         return JsonResponse({"error": "The draft is not valid JSON."}, status=400)
     try:
         code = body.get("code") if isinstance(body, dict) else None
-        draft = services.draft_save(user=request.user, exercise=exercise, code=code)
+        draft = services.draft_save(
+            user=selectors.signed_in(request.user), exercise=exercise, code=code
+        )
     except ApplicationError as error:
         return JsonResponse({"error": str(error)}, status=error.status_code)
     return JsonResponse({"saved_at": draft.updated_at.isoformat()})
@@ -161,7 +169,7 @@ def draft_save(request: HttpRequest, course_slug: str, slug: str) -> JsonRespons
 @require_POST
 def hint_reveal(request: HttpRequest, course_slug: str, slug: str) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
-    services.hint_reveal_next(user=request.user, exercise=exercise)
+    services.hint_reveal_next(user=selectors.signed_in(request.user), exercise=exercise)
     return redirect(f"/exercises/{course_slug}/{slug}/#hints")
 
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from rest_framework import serializers
 
+from courseware.models import Module
 from grading.feedback import feedback_to_json
 from grading.models import Exercise, GradingRun, Submission
 from grading.selectors import run_place
 
 
-class ExerciseSerializer(serializers.ModelSerializer):
-    module: serializers.SlugRelatedField = serializers.SlugRelatedField(
+class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
+    module: serializers.SlugRelatedField[Module] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
 
@@ -31,7 +32,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
         ]
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(serializers.ModelSerializer[GradingRun]):
     """A run as its learner sees it: never its seed or the instructors' failure detail."""
 
     feedback = serializers.SerializerMethodField()
@@ -62,7 +63,7 @@ class StaffRunSerializer(RunSerializer):
         fields = [*RunSerializer.Meta.fields, "seed", "failure_detail", "requeues", "deliveries"]
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     runs = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     place = serializers.SerializerMethodField()
@@ -96,11 +97,15 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return place.as_json() if place is not None else None
 
 
-class RegradeSerializer(serializers.Serializer):
+class RegradeSerializer(serializers.Serializer[None]):
+    """Input only: it never wraps an instance."""
+
     fresh_seed = serializers.BooleanField(default=False)
 
 
-class SubmissionCreateSerializer(serializers.Serializer):
+class SubmissionCreateSerializer(serializers.Serializer[None]):
+    """Input only: it never wraps an instance."""
+
     code = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=102400, trim_whitespace=False)
     )

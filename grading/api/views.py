@@ -32,7 +32,9 @@ class SubmissionCreate(APIView):
         serializer = SubmissionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         submission = services.submission_create(
-            user=request.user, exercise=exercise, code=serializer.validated_data["code"]
+            user=selectors.signed_in(request.user),
+            exercise=exercise,
+            code=serializer.validated_data["code"],
         )
         return Response(SubmissionSerializer(submission).data, status=202)
 

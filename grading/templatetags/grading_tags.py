@@ -4,16 +4,14 @@ The tags read through grading's selectors and query nothing themselves."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from courseware.models import Module
-from grading.selectors import ModuleExercise, module_exercises_for
+from grading.selectors import ModuleExercise, Visitor, module_exercises_for
 
 register = template.Library()
 
 
 @register.simple_tag
-def module_exercises(module: Module, user: Any) -> list[ModuleExercise]:
+def module_exercises(module: Module, user: Visitor) -> list[ModuleExercise]:
     return module_exercises_for(module_id=module.pk, user=user)
