@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from grading.causes import Cause
+
 if TYPE_CHECKING:
     from grading.pipeline import GradingOutcome
 
@@ -50,6 +52,16 @@ class Feedback:
     message: str = ""
     learner_errors: tuple[LearnerError, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
+    # What went wrong first in the learner's own sandbox (grading.causes): the page shows it
+    # before the tests and folds the failures that follow from it.
+    cause: Cause | None = None
+
+    @property
+    def later_errors(self) -> tuple[LearnerError, ...]:
+        """The cells' errors other than the one the cause already names."""
+        if self.cause is None or not self.cause.cell_id:
+            return self.learner_errors
+        return tuple(error for error in self.learner_errors if error.id != self.cause.cell_id)
 
 
 def feedback_from_outcome(*, outcome: GradingOutcome, test_hints: Mapping[str, str]) -> Feedback:
@@ -89,6 +101,7 @@ def feedback_from_outcome(*, outcome: GradingOutcome, test_hints: Mapping[str, s
             for error in outcome.learner_errors
         ),
         timings=dict(outcome.timings),
+        cause=outcome.cause,
     )
 
 
@@ -121,15 +134,28 @@ def error_to_json(error: LearnerError) -> JsonObject:
     return item
 
 
+def cause_to_json(cause: Cause) -> JsonObject:
+    return {
+        "kind": cause.kind,
+        "summary": cause.summary,
+        "cell_id": cause.cell_id,
+        "line": cause.line,
+        "code": cause.code,
+    }
+
+
 def feedback_to_json(feedback: Feedback) -> JsonObject:
     """The stored form of a learner's feedback (GradingRun.feedback) and the API's."""
-    return {
+    stored: JsonObject = {
         "cells": [cell_to_json(cell) for cell in feedback.cells],
         "learner_output": feedback.learner_output,
         "message": feedback.message,
         "learner_errors": [error_to_json(error) for error in feedback.learner_errors],
         "timings": dict(feedback.timings),
     }
+    if feedback.cause is not None:
+        stored["cause"] = cause_to_json(feedback.cause)
+    return stored
 
 
 def _text(data: Mapping[str, object], key: str) -> str:
@@ -164,12 +190,24 @@ def _cell_from_json(data: Mapping[str, object]) -> CellFeedback:
     )
 
 
-def _error_from_json(data: Mapping[str, object]) -> LearnerError:
+def _line(data: Mapping[str, object]) -> int | None:
     line = data.get("line")
-    return LearnerError(
-        id=_text(data, "id"),
-        error=_text(data, "error"),
-        line=line if isinstance(line, int) and not isinstance(line, bool) else None,
+    return line if isinstance(line, int) and not isinstance(line, bool) else None
+
+
+def _error_from_json(data: Mapping[str, object]) -> LearnerError:
+    return LearnerError(id=_text(data, "id"), error=_text(data, "error"), line=_line(data))
+
+
+def _cause_from_json(data: object) -> Cause | None:
+    if not isinstance(data, dict) or not _text(data, "summary"):
+        return None
+    return Cause(
+        kind=_text(data, "kind"),
+        summary=_text(data, "summary"),
+        cell_id=_text(data, "cell_id"),
+        line=_line(data),
+        code=_text(data, "code"),
     )
 
 
@@ -188,4 +226,5 @@ def feedback_from_json(data: object) -> Feedback:
             for key, value in (timings.items() if isinstance(timings, dict) else ())
             if isinstance(value, (int, float)) and not isinstance(value, bool)
         },
+        cause=_cause_from_json(data.get("cause")),
     )

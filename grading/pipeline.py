@@ -25,6 +25,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
+from grading.causes import Cause, LearnerCellError, first_cause, job_message, learner_cell_error
 from grading.notebooks import classify, split_submission
 from grading.relay import LearnerProtocolError, Relay
 from sandbox import Job, JobResult, Limits, Sandbox
@@ -58,16 +59,6 @@ class CellResult:
     hidden_traceback: str = ""
 
 
-@dataclass(frozen=True)
-class LearnerCellError:
-    """An answer or setup cell that raised in the learner sandbox: its id, the error in one
-    line, and the line of that cell it points at when known."""
-
-    id: str
-    error: str
-    line: int | None = None
-
-
 @dataclass
 class GradingOutcome:
     """Everything the grader learned, hidden tests included: what a learner may see of it is
@@ -80,6 +71,7 @@ class GradingOutcome:
     message: str = ""
     learner_errors: list[LearnerCellError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    cause: Cause | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +148,7 @@ def grade_notebook(
     learner_job = Job(
         command=("python", "-I", "/job/learner.pyz"),
         files={
-            "learner.pyz": _program("learner", ("protocol",)),
+            "learner.pyz": _program("learner", ("protocol", "cells")),
             "cells.json": json.dumps({"cells": parts.learner_cells}).encode(),
             **data,
         },
@@ -218,7 +210,9 @@ def grade_notebook(
     elif relay.verdict is None:
         outcome = _zero_outcome(source, _tester_failure(tester_result, relay), output)
     else:
-        outcome = _outcome(source, relay.verdict, relay.ready or {}, learner_result, output)
+        outcome = _outcome(
+            source, relay.verdict, relay.ready or {}, learner_result, output, answers, limits
+        )
     outcome.timings = {**relay.timings, "total": time.monotonic() - started}
     return outcome
 
@@ -285,6 +279,8 @@ def _outcome(
     ready: Mapping[str, Any],
     learner_result: JobResult,
     output: str,
+    answers: Mapping[str, str],
+    limits: GradingLimits,
 ) -> GradingOutcome:
     exercise = classify(source)
     by_id = {
@@ -318,24 +314,23 @@ def _outcome(
                 )
             )
     learner_errors = [
-        LearnerCellError(id=cell_id, error=str(item.get("error", ""))[:2000])
+        learner_cell_error(cell_id=cell_id, error=str(item.get("error", ""))[:2000])
         for cell_id, item in statuses.items()
         if item.get("ok") is False
     ]
-    message = ""
-    if (
-        learner_result.timed_out
-        or learner_result.out_of_memory
-        or (learner_result.signal not in (None, 9))
-    ):
-        message = learner_result.explain()
-    elif not verdict.get("learner_ready"):
-        message = (
-            "Your code exited before the tests could use it (an exit call or a crash at the "
-            "top level of your cell)."
-        )
-    elif learner_result.output_truncated:
-        message = learner_result.explain()
+    learner_ready = bool(verdict.get("learner_ready"))
+    message = job_message(
+        result=learner_result, learner_ready=learner_ready, output_stop_bytes=LEARNER_OUTPUT_STOP
+    )
+    cause = first_cause(
+        result=learner_result,
+        learner_ready=learner_ready,
+        errors=learner_errors,
+        answers=answers,
+        wall_seconds=limits.wall_seconds,
+        memory_mb=limits.memory_mb,
+        output_stop_bytes=LEARNER_OUTPUT_STOP,
+    )
     return GradingOutcome(
         points=sum(cell.points for cell in cells),
         max_points=sum(cell.max_points for cell in cells),
@@ -343,4 +338,5 @@ def _outcome(
         learner_output=output,
         message=message,
         learner_errors=learner_errors,
+        cause=cause,
     )

@@ -9,6 +9,10 @@ Decoding never executes anything from the message.
 Every key and kind of a message is named here once; the learner program, the test program, the
 schema checks (`schema.py`) and the grader's relay (grading/relay.py) all use these names. This
 module runs inside the sandboxes too: stdlib only, NumPy and torch only when a value needs them.
+
+Why one file of over 400 lines: the keys, the message types and the codec are one wire format
+that changes as a whole (a new tag is a key, a type and an encode/decode pair), and every side
+imports all three; splitting them would only spread one change over several files.
 """
 
 import base64

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from grading.causes import Cause, LearnerCellError
 from grading.feedback import (
     HIDDEN_FAILED_HINT,
     CellFeedback,
@@ -11,7 +12,7 @@ from grading.feedback import (
     feedback_from_outcome,
     feedback_to_json,
 )
-from grading.pipeline import CellResult, GradingOutcome, LearnerCellError
+from grading.pipeline import CellResult, GradingOutcome
 
 
 def _outcome() -> GradingOutcome:
@@ -108,3 +109,18 @@ def test_older_or_damaged_rows_read_back_with_defaults() -> None:
         cells=(CellFeedback("t", 3.0, 0.0, True, False),),
         learner_errors=(LearnerError(id="answer", error="NameError: x"),),
     )
+
+
+def test_the_cause_goes_through_the_codec() -> None:
+    cause = Cause(kind="syntax-error", summary="bad", cell_id="answer", line=3, code="y = 1 +")
+    feedback = Feedback(
+        learner_errors=(
+            LearnerError(id="answer", error="SyntaxError: x"),
+            LearnerError(id="later", error="NameError: y"),
+        ),
+        cause=cause,
+    )
+
+    assert feedback_from_json(feedback_to_json(feedback)) == feedback
+    # The cause names the answer cell's error; the page lists only the others after it.
+    assert feedback.later_errors == (LearnerError(id="later", error="NameError: y"),)

@@ -234,3 +234,20 @@ def test_nothing_of_the_warm_sandbox_is_left_behind(files) -> None:
     assert pool.zygote is None
     assert not Path(zygote.job_dir).exists()
     assert not any(path.exists() for path in zygote.group.paths)
+
+
+def test_the_cause_comes_first_for_authors_too(files) -> None:
+    arguments = (str(files / "loop.py"), "--source", str(files / "double.ipynb"))
+    summary = "Your code was stopped because it ran longer than the time limit of 2 seconds."
+
+    graded = json.loads(_grade(*arguments, "--json", "--wall-seconds", "2")[0])
+    text, _ = _grade(*arguments, "--wall-seconds", "2")
+
+    assert graded["cause"] == {
+        "kind": "time-limit",
+        "summary": summary,
+        "cell_id": "",
+        "line": None,
+        "code": "",
+    }
+    assert text.splitlines()[1] == f"First: {summary}"

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grading.autotests import AutotestError, autotests_expand
 from grading.execution import grade_submission_answers, grading_limits_for
-from grading.feedback import cell_to_json, error_to_json, feedback_from_outcome
+from grading.feedback import cause_to_json, cell_to_json, error_to_json, feedback_from_outcome
 from grading.models import SEED_LIMIT, Exercise, new_seed
 from grading.notebooks import (
     NotebookError,
@@ -183,6 +183,8 @@ class Command(BaseCommand):
             "learner_output": feedback.learner_output,
             "learner_errors": [error_to_json(error) for error in feedback.learner_errors],
             "message": feedback.message,
+            # What went wrong first, as the submission page names it (only when something did).
+            **({"cause": cause_to_json(feedback.cause)} if feedback.cause is not None else {}),
         }
 
 
@@ -198,6 +200,8 @@ def _text(result: dict[str, Any]) -> list[str]:
         f"{result['exercise']}: seed {result['seed']}, {result['profile']}, "
         f"wall {limits['wall_seconds']:g} s, memory {limits['memory_mb']} MB"
     ]
+    if "cause" in result:
+        lines.append(f"First: {result['cause']['summary']}")
     for cell in result["cells"]:
         mark = "pass" if cell["passed"] else "FAIL"
         hidden = " (hidden)" if cell["hidden"] else ""
