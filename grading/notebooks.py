@@ -1,5 +1,6 @@
-"""nbgrader source notebooks: validation, the release version, and splitting a submission into
-what runs in the learner sandbox and what runs in the test sandbox.
+"""nbgrader source notebooks: validation, the release version, the cells sorted into setup,
+answer and test cells, and the answers taken from a learner's upload (`grading.prepared` splits a
+submission for the two sandboxes).
 
 The release notebook is made by nbgrader's own preprocessors. Everything else here works on the
 cell metadata nbgrader defines (`metadata.nbgrader`: grade, solution, locked, points, grade_id).
@@ -11,7 +12,7 @@ import ast
 import copy
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import nbformat
@@ -58,15 +59,6 @@ class ExerciseNotebook:
         """Automatically graded points. Answer cells that carry points are graded by hand in
         nbgrader (autograde gives them no score), so they are not counted here."""
         return sum(cell.points for cell in self.tests)
-
-
-@dataclass
-class SubmissionParts:
-    """A submission split for the two sandboxes."""
-
-    learner_cells: list[dict[str, str]]
-    tests: dict[str, Any]
-    edited_locked_cells: list[str] = field(default_factory=list)
 
 
 def read_notebook(data: bytes | str) -> NotebookNode:
@@ -219,7 +211,7 @@ def validate_source(notebook: NotebookNode) -> list[str]:
         if meta.get("solution") and source.count(BEGIN_SOLUTION) != source.count(END_SOLUTION):
             errors.append(f"{where}: unbalanced {BEGIN_SOLUTION} / {END_SOLUTION}")
         try:
-            ast.parse(_without_markers(source))
+            ast.parse(source_without_markers(source))
         except SyntaxError as error:
             errors.append(f"{where}: line {error.lineno}: syntax error: {error.msg}")
     if not exercise.answers:
@@ -229,7 +221,7 @@ def validate_source(notebook: NotebookNode) -> list[str]:
     return errors
 
 
-def _without_markers(source: str) -> str:
+def source_without_markers(source: str) -> str:
     lines = [
         line
         for line in source.splitlines()
@@ -264,7 +256,7 @@ def release_notebook(source: NotebookNode) -> NotebookNode:
 
 def reference_answers(source: NotebookNode) -> dict[str, str]:
     """The author's solution for each answer cell, markers removed (for checks, never shown)."""
-    return {cell.grade_id: _without_markers(cell.source) for cell in classify(source).answers}
+    return {cell.grade_id: source_without_markers(cell.source) for cell in classify(source).answers}
 
 
 def starter_answers(release: NotebookNode) -> dict[str, str]:
@@ -346,38 +338,3 @@ def answers_from_notebook(
         if len(code.encode("utf-8")) > MAX_ANSWER_BYTES:
             raise NotebookError(f"The answer cell {grade_id} is larger than 100 KB.")
     return answers, edited
-
-
-def split_submission(
-    source: NotebookNode, answers: dict[str, str], *, cell_seconds: float
-) -> SubmissionParts:
-    """Learner sandbox: setup cells and the learner's answers, in notebook order (never a test).
-    Test sandbox: setup cells and all test cells, hidden ones included."""
-    exercise = classify(source)
-    release = classify(release_notebook(source))
-    stubs = {cell.grade_id: cell.source for cell in release.answers}
-    learner_cells: list[dict[str, str]] = []
-    setup: list[dict[str, Any]] = []
-    tests: list[dict[str, Any]] = []
-    declared: list[str] = []
-    for cell in exercise.cells:
-        if cell.kind == "setup":
-            learner_cells.append({"id": cell.grade_id, "kind": "setup", "source": cell.source})
-            setup.append({"id": cell.grade_id, "source": cell.source})
-        elif cell.kind == "answer":
-            code = answers.get(cell.grade_id, stubs.get(cell.grade_id, CODE_STUB))
-            learner_cells.append({"id": cell.grade_id, "kind": "answer", "source": code})
-            declared.extend(declared_names(stubs.get(cell.grade_id, "")))
-        else:
-            tests.append(
-                {
-                    "id": cell.grade_id,
-                    "source": _without_markers(cell.source),
-                    "points": cell.points,
-                    "hidden": cell.hidden,
-                }
-            )
-    return SubmissionParts(
-        learner_cells=learner_cells,
-        tests={"setup": setup, "tests": tests, "declared": declared, "cell_seconds": cell_seconds},
-    )

@@ -39,6 +39,7 @@ from grading.pipeline import (
     GradingOutcome,
     grade_notebook,
 )
+from grading.selectors import exercise_prepared_notebook
 from sandbox import Sandbox, get_sandbox
 
 logger = logging.getLogger(__name__)
@@ -288,7 +289,7 @@ def grade_submission_answers(
     limits, profile = grading_limits_for(exercise=exercise)
     return grade_notebook(
         sandbox=sandbox if sandbox is not None else get_sandbox(),
-        source=notebook_from_json(exercise.source_notebook),
+        source=exercise_prepared_notebook(exercise=exercise),
         answers=answers,
         limits=limits,
         profile=profile,
