@@ -179,6 +179,8 @@ def classify(notebook: NotebookNode) -> ExerciseNotebook:
 
 def validate_source(notebook: NotebookNode) -> list[str]:
     """Everything wrong with a source notebook, as messages naming the cell."""
+    # nbgrader's preprocessors cost 1-3 s to import; only the import of a course (and
+    # `manage.py grade --source`) needs them, never a web process or a grading worker.
     from nbgrader.preprocessors import CheckCellMetadata
 
     errors: list[str] = []
@@ -233,6 +235,8 @@ def source_without_markers(source: str) -> str:
 def release_notebook(source: NotebookNode) -> NotebookNode:
     """The student version, made by nbgrader's preprocessors: no solutions, no hidden tests,
     no outputs, locked cells marked, checksums recorded."""
+    # nbgrader's preprocessors cost 1-3 s to import; only the import of a course (and
+    # `manage.py grade --source`) needs them, never a web process or a grading worker.
     from nbgrader.preprocessors import (
         ClearHiddenTests,
         ClearOutput,
