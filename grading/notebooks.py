@@ -41,10 +41,10 @@ class Cell:
     hidden: bool = False
 
 
-@dataclass(frozen=True)
-class ExerciseNotebook:
+class SortedCells:
+    """The answer and test cells among a notebook's `cells` (sorted by `classify`)."""
+
     cells: tuple[Cell, ...]
-    statement: str = ""
 
     @property
     def answers(self) -> list[Cell]:
@@ -53,6 +53,12 @@ class ExerciseNotebook:
     @property
     def tests(self) -> list[Cell]:
         return [cell for cell in self.cells if cell.kind == "test"]
+
+
+@dataclass(frozen=True)
+class ExerciseNotebook(SortedCells):
+    cells: tuple[Cell, ...]
+    statement: str = ""
 
     @property
     def max_points(self) -> float:

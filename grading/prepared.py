@@ -18,6 +18,7 @@ from nbformat import NotebookNode
 from grading.notebooks import (
     CODE_STUB,
     Cell,
+    SortedCells,
     classify,
     declared_names,
     release_notebook,
@@ -27,20 +28,12 @@ from grading.notebooks import (
 
 
 @dataclass(frozen=True)
-class PreparedNotebook:
+class PreparedNotebook(SortedCells):
     """The source notebook's code cells in notebook order, and the release stub of each answer
     cell (answer grade_id -> code)."""
 
     cells: tuple[Cell, ...]
     stubs: dict[str, str]
-
-    @property
-    def answers(self) -> list[Cell]:
-        return [cell for cell in self.cells if cell.kind == "answer"]
-
-    @property
-    def tests(self) -> list[Cell]:
-        return [cell for cell in self.cells if cell.kind == "test"]
 
     def stored_cells(self) -> list[dict[str, Any]]:
         """The cells as the Exercise stores them (a JSON list, in notebook order)."""

@@ -19,15 +19,9 @@ def cells_fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("grading", "0004_exercise_data_files"),
-    ]
+    dependencies = [("grading", "0004_exercise_data_files")]
 
     operations = [
-        migrations.AddField(
-            model_name="exercise",
-            name="cells",
-            field=models.JSONField(default=list),
-        ),
+        migrations.AddField("exercise", "cells", models.JSONField(default=list)),
         migrations.RunPython(cells_fill, migrations.RunPython.noop),
     ]
