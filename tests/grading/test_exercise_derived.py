@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 import grading.notebooks
 import grading.pipeline
@@ -21,6 +22,7 @@ from grading.notebooks import (
 from grading.prepared import PreparedNotebook, notebook_prepare
 from grading.services import grade_submission_answers
 from sandbox.backends.bwrap import BwrapSandbox
+from tests.courseware.factories import UserFactory
 from tests.grading.exercise_factory import make_exercise
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,21 @@ def test_the_stub_stands_in_for_an_answer_cell_left_out(
 
     assert (outcome.points, outcome.max_points) == (0.0, 5.0)
     assert "NotImplementedError" in outcome.cells[0].traceback
+
+
+def test_the_stored_cells_stay_out_of_the_admin_like_the_source(tmp_path: Path) -> None:
+    """The stored cells hold the solution and the hidden tests, as the source notebook does:
+    the admin's exercise page shows neither."""
+    exercise = make_exercise(tmp_path)
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+
+    page = client.get(f"/admin/grading/exercise/{exercise.pk}/change/")
+
+    assert page.status_code == 200
+    assert b"Stable softmax" in page.content
+    assert b"BEGIN HIDDEN TESTS" not in page.content
+    assert b"shifted = np.exp" not in page.content
+    for model in ("course", "module", "lesson", "quiz", "question", "quizattempt", "enrolment"):
+        assert client.get(f"/admin/courseware/{model}/").status_code == 200
