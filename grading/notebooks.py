@@ -321,7 +321,8 @@ def answers_from_notebook(
 ) -> tuple[dict[str, str], list[str]]:
     """Take only the answer cells from a filled-in release notebook. Every other cell comes from
     the source at grading time; locked cells the learner edited are reported, never used."""
-    expected = {cell.grade_id: cell for cell in classify(release).cells}
+    released = classify(release)
+    expected = {cell.grade_id: cell for cell in released.cells}
     answers: dict[str, str] = {}
     edited: list[str] = []
     for cell in uploaded.cells:
@@ -334,7 +335,7 @@ def answers_from_notebook(
             answers[grade_id] = cell.source
         elif cell.source.strip() != original.source.strip():
             edited.append(grade_id)
-    missing = [cell.grade_id for cell in classify(release).answers if cell.grade_id not in answers]
+    missing = [cell.grade_id for cell in released.answers if cell.grade_id not in answers]
     if missing:
         raise NotebookError(
             "The notebook lacks the answer cell(s) "
