@@ -10,7 +10,7 @@ from grading.models import Exercise, GradingRun, Submission
 class ExerciseAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "module", "device", "max_points", "is_active"]
     list_filter = ["device", "is_active"]
-    exclude = ["source_notebook"]
+    exclude = ["source_notebook", "cells"]
 
 
 class GradingRunInline(admin.TabularInline):

@@ -21,7 +21,6 @@ from django.utils import timezone
 from courseware.services import exercise_score_record
 from grading.feedback import feedback_from_outcome, feedback_to_json
 from grading.models import Exercise, GradingRun
-from grading.notebooks import notebook_from_json
 from grading.pipeline import (
     GradingInfrastructureError,
     GradingLimits,
@@ -29,6 +28,7 @@ from grading.pipeline import (
     grade_notebook,
 )
 from grading.queueing import promote_after_ending
+from grading.selectors import exercise_prepared_notebook
 from sandbox import Sandbox, get_sandbox
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def grade_submission_answers(
     limits, profile = grading_limits_for(exercise=exercise)
     return grade_notebook(
         sandbox=sandbox if sandbox is not None else get_sandbox(),
-        source=notebook_from_json(exercise.source_notebook),
+        source=exercise_prepared_notebook(exercise=exercise),
         answers=answers,
         limits=limits,
         profile=profile,

@@ -29,6 +29,10 @@ class Exercise(models.Model):
     source_notebook = models.JSONField()
     release_notebook = models.JSONField()
     starter_code = models.JSONField(default=dict)  # answer grade_id -> starter code
+    # The source notebook's code cells sorted into setup, answer and test cells (with their
+    # solutions and hidden tests: never leaves the server either), stored at import so that no
+    # grading derives them again: grading.prepared.PreparedNotebook.stored_cells().
+    cells = models.JSONField(default=list)
     device = models.CharField(max_length=20, choices=Device.choices, default=Device.CPU)
     wall_seconds = models.PositiveIntegerField(default=30)
     memory_mb = models.PositiveIntegerField(default=1024)

@@ -26,7 +26,7 @@ from typing import Any
 from nbformat import NotebookNode
 
 from grading.causes import Cause, LearnerCellError, first_cause, job_message, learner_cell_error
-from grading.notebooks import classify, split_submission
+from grading.prepared import PreparedNotebook, notebook_prepare, split_submission
 from grading.relay import LearnerProtocolError, Relay
 from sandbox import Job, JobResult, Limits, Sandbox
 
@@ -131,7 +131,7 @@ def data_file_name(name: str) -> str:
 def grade_notebook(
     *,
     sandbox: Sandbox,
-    source: NotebookNode,
+    source: NotebookNode | PreparedNotebook,
     answers: dict[str, str],
     limits: GradingLimits,
     profile: str = "python-cpu",
@@ -141,9 +141,14 @@ def grade_notebook(
     """Grade `answers` (learner code per answer cell) against a source notebook. `seed` goes
     to the test sandbox only (test cells read it as GRADING_SEED); the learner never sees it.
     `data_files` (relative path -> bytes) are the exercise's files: both sandboxes find them
-    in their working directory, as nbgrader's kernel finds them beside the notebook."""
+    in their working directory, as nbgrader's kernel finds them beside the notebook.
+
+    `source` is an exercise's source notebook, or what the import prepared of it (the worker
+    passes the Exercise's stored `PreparedNotebook`, so a grading derives nothing from the
+    notebook itself)."""
     started = time.monotonic()
-    parts = split_submission(source, answers, cell_seconds=limits.wall_seconds)
+    prepared = source if isinstance(source, PreparedNotebook) else notebook_prepare(source)
+    parts = split_submission(prepared, answers, cell_seconds=limits.wall_seconds)
     data = {f"data/{data_file_name(name)}": content for name, content in (data_files or {}).items()}
     learner_job = Job(
         command=("python", "-I", "/job/learner.pyz"),
@@ -201,17 +206,17 @@ def grade_notebook(
     output = _learner_output(learner_result, relay.visible_stderr)
     if violation:
         outcome = _zero_outcome(
-            source,
+            prepared,
             "Your code sent the grader something it does not accept, so nothing was graded: "
             + violation
             + ".",
             output,
         )
     elif relay.verdict is None:
-        outcome = _zero_outcome(source, _tester_failure(tester_result, relay), output)
+        outcome = _zero_outcome(prepared, _tester_failure(tester_result, relay), output)
     else:
         outcome = _outcome(
-            source, relay.verdict, relay.ready or {}, learner_result, output, answers, limits
+            prepared, relay.verdict, relay.ready or {}, learner_result, output, answers, limits
         )
     outcome.timings = {**relay.timings, "total": time.monotonic() - started}
     return outcome
@@ -252,7 +257,7 @@ def _learner_output(result: JobResult, visible_bytes: int | None) -> str:
     return output
 
 
-def _zero_outcome(source: NotebookNode, message: str, output: str) -> GradingOutcome:
+def _zero_outcome(prepared: PreparedNotebook, message: str, output: str) -> GradingOutcome:
     cells = [
         CellResult(
             grade_id=cell.grade_id,
@@ -261,8 +266,7 @@ def _zero_outcome(source: NotebookNode, message: str, output: str) -> GradingOut
             passed=False,
             hidden=cell.hidden,
         )
-        for cell in classify(source).cells
-        if cell.kind == "test"
+        for cell in prepared.tests
     ]
     return GradingOutcome(
         points=0.0,
@@ -274,7 +278,7 @@ def _zero_outcome(source: NotebookNode, message: str, output: str) -> GradingOut
 
 
 def _outcome(
-    source: NotebookNode,
+    prepared: PreparedNotebook,
     verdict: Mapping[str, Any],
     ready: Mapping[str, Any],
     learner_result: JobResult,
@@ -282,7 +286,6 @@ def _outcome(
     answers: Mapping[str, str],
     limits: GradingLimits,
 ) -> GradingOutcome:
-    exercise = classify(source)
     by_id = {
         str(item.get("id")): item for item in verdict.get("verdict", []) if isinstance(item, dict)
     }
@@ -292,7 +295,7 @@ def _outcome(
         if isinstance(item, dict) and item.get("id") is not None
     }
     cells: list[CellResult] = []
-    for cell in exercise.cells:
+    for cell in prepared.cells:
         if cell.kind == "test":
             item = by_id.get(cell.grade_id, {})
             passed = item.get("passed") is True

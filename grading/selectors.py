@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from courseware.selectors.progress import exercise_best_points
 from courseware.selectors.roster import teaches_course
 from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission
+from grading.prepared import PreparedNotebook
 
 # Who a page or an API call is for: request.user as Django types it. The grading views all
 # require a signed-in user, which the type cannot say.
@@ -66,6 +67,12 @@ def exercise_get(*, course_slug: str, slug: str) -> Exercise:
     return Exercise.objects.select_related("module__course").get(
         module__course__slug=course_slug, slug=slug, is_active=True
     )
+
+
+def exercise_prepared_notebook(*, exercise: Exercise) -> PreparedNotebook:
+    """What the import prepared of the exercise's notebook for grading: its stored cells and the
+    release notebook's stubs (nothing is derived from the notebook again)."""
+    return PreparedNotebook.from_stored(cells=exercise.cells, stubs=exercise.starter_code)
 
 
 def submissions_for_learner(*, user: User, exercise: Exercise, limit: int = 20) -> list[Submission]:

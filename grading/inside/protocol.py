@@ -269,6 +269,8 @@ Hook: TypeAlias = Callable[[JsonObject], object]
 
 
 def _npy_bytes(array: object) -> str:
+    # Imported when a value needs it: either side may run where numpy is not installed
+    # (a CPU profile has no torch), and importing it costs the start of every sandbox.
     import numpy
 
     buffer = io.BytesIO()
@@ -277,6 +279,7 @@ def _npy_bytes(array: object) -> str:
 
 
 def _npy_array(text: str) -> object:
+    # As in _npy_bytes: numpy only when an array crosses.
     import numpy
 
     data = base64.b64decode(text.encode("ascii"), validate=True)
@@ -434,6 +437,8 @@ def _decode_dict(
 
 
 def _decode_tensor(data: JsonObject) -> object:
+    # Imported when a value needs it: either side may run where torch is not installed
+    # (a CPU profile has no torch), and importing it costs the start of every sandbox.
     import torch
 
     array = _npy_array(str(data[TAGGED]))

@@ -289,6 +289,7 @@ class LearnerObject:
         return length
 
     def __array__(self, dtype: object = None, copy: object = None) -> object:
+        # Only a test that converts a learner object to an array needs numpy (see protocol).
         import numpy
 
         return numpy.asarray(self._plain(), dtype=dtype)  # type: ignore[call-overload]

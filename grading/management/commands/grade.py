@@ -25,12 +25,13 @@ from grading.notebooks import (
     NotebookError,
     answers_from_notebook,
     answers_from_python,
-    classify,
     notebook_from_json,
     read_notebook,
     release_notebook,
 )
 from grading.pipeline import GradingInfrastructureError, GradingOutcome
+from grading.prepared import notebook_prepare
+from grading.selectors import exercise_prepared_notebook
 from sandbox import get_sandbox
 
 INDENT = "      "
@@ -73,8 +74,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         exercise = self._exercise(options)
-        source = notebook_from_json(exercise.source_notebook)
-        answers = self._answers(options["submission"], source)
+        answers = self._answers(options["submission"], exercise)
         if exercise.device == Exercise.Device.REQUIRE_GPU and settings.SANDBOX_GPUS <= 0:
             self.stderr.write(
                 "This exercise requires a GPU and this machine offers none (SANDBOX_GPUS=0): "
@@ -121,10 +121,21 @@ class Command(BaseCommand):
                 source = autotests_expand(source=source, directory=options["source"].parent)
             except AutotestError as error:
                 raise CommandError(f"{options['source']}: {error}") from None
+            try:
+                release = release_notebook(source)
+            except Exception as error:  # nbgrader preprocessors raise their own error types
+                raise CommandError(
+                    f"{options['source']}: nbgrader could not make the release version: {error}"
+                ) from None
+            # What the import would store for this notebook, so it is graded the same way.
+            prepared = notebook_prepare(source, release)
             exercise = Exercise(
                 slug=options["source"].stem,
                 title=options["source"].stem,
                 source_notebook=json.loads(json.dumps(source)),
+                release_notebook=json.loads(json.dumps(release)),
+                starter_code=prepared.stubs,
+                cells=prepared.stored_cells(),
                 device=options["device"] or Exercise.Device.CPU,
                 wall_seconds=30,
                 memory_mb=1024,
@@ -147,16 +158,17 @@ class Command(BaseCommand):
             exercise.memory_mb = options["memory_mb"]
         return exercise
 
-    def _answers(self, path: Path, source: Any) -> dict[str, str]:
+    def _answers(self, path: Path, exercise: Exercise) -> dict[str, str]:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error}") from None
-        answer_ids = [cell.grade_id for cell in classify(source).answers]
+        prepared = exercise_prepared_notebook(exercise=exercise)
+        answer_ids = [cell.grade_id for cell in prepared.answers]
         try:
             if path.suffix == ".ipynb":
                 answers, _edited = answers_from_notebook(
-                    read_notebook(data), release_notebook(source)
+                    read_notebook(data), notebook_from_json(exercise.release_notebook)
                 )
                 return answers
             return answers_from_python(data.decode("utf-8", "replace"), answer_ids)
