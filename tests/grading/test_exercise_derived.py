@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+import grading.execution
 import grading.notebooks
 import grading.pipeline
 import grading.prepared
-import grading.services
+from grading.execution import grade_submission_answers
 from grading.notebooks import (
     classify,
     notebook_from_json,
@@ -20,7 +21,6 @@ from grading.notebooks import (
     starter_answers,
 )
 from grading.prepared import PreparedNotebook, notebook_prepare
-from grading.services import grade_submission_answers
 from sandbox.backends.bwrap import BwrapSandbox
 from tests.courseware.factories import UserFactory
 from tests.grading.exercise_factory import make_exercise
@@ -60,7 +60,7 @@ def _refuse_deriving(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("grading recomputed what the import stored")
 
-    for module in (grading.notebooks, grading.prepared, grading.pipeline, grading.services):
+    for module in (grading.notebooks, grading.prepared, grading.pipeline, grading.execution):
         for name in DERIVING_FUNCTIONS:
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, refuse)
