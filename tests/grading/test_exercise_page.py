@@ -37,3 +37,48 @@ def test_a_message_shows_once_on_the_submission_page(exercise, learner, staff_us
     response = client.post(f"{PAGE_URL}submissions/{submission.pk}/regrade/", follow=True)
     assert response.status_code == 200
     assert response.content.decode().count("Regrade queued with the same seed") == 1
+
+
+def test_module_totals_count_every_exercise_of_the_module(exercise, learner, tmp_path) -> None:
+    """One of two exercises solved is 5 of 10 points, not "5/5" (the totals used to add up the
+    attempted exercises only)."""
+    from courseware.selectors import module_progress_for_user
+    from courseware.services import exercise_score_record
+
+    make_exercise(tmp_path / "second", slug="second-softmax")
+    exercise_score_record(
+        user_id=learner.pk,
+        module_id=exercise.module_id,
+        exercise_slug=exercise.slug,
+        points=5,
+        max_points=5,
+    )
+    basics = module_progress_for_user(user=learner, course=exercise.module.course)[0]
+    assert (basics.exercises_passed, basics.exercises_total) == (1, 2)
+    assert (basics.exercise_points, basics.exercise_max_points) == (5.0, 10.0)
+    page = _client(learner).get(f"/courses/{exercise.module.course.slug}/").content.decode()
+    assert "Exercises: 1 of 2 passed, 5/10 points" in page
+
+
+def _graded(exercise: Exercise, user, points: float):
+    from grading.models import GradingRun, Submission
+
+    submission = Submission.objects.create(
+        exercise=exercise, user=user, kind="code", payload="x", answers={"answer": "x"}
+    )
+    return GradingRun.objects.create(
+        submission=submission, status="graded", points=points, max_points=exercise.max_points
+    )
+
+
+def test_module_page_ticks_the_passed_exercises(exercise, learner, tmp_path) -> None:
+    second = make_exercise(tmp_path / "second", slug="second-softmax", title="Second softmax")
+    _graded(exercise, learner, 5)
+    _graded(second, learner, 3)
+    page = _client(learner).get("/courses/test-course/modules/basics/").content.decode()
+    assert page.count('class="tick"') == 1
+    assert (
+        'Stable softmax</a> <span class="tick">&#10003; <span class="visually-hidden">passed</span></span>'
+        in page
+    )
+    assert "best 3 / 5" in page
