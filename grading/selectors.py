@@ -9,8 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from courseware.rendering import markdown_fragment
 from courseware.selectors.roster import teaches_course
-from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission
+from grading.hints import Hint, hints_shown, next_hint_is_solution
+from grading.models import Draft, Exercise, GradingRun, HintReveal, PracticeRun, Submission
+from grading.notebooks import classify, notebook_from_json
 
 
 def exercises_for_module(*, module_id: int) -> QuerySet[Exercise]:
@@ -37,10 +40,31 @@ def latest_run(submission: Submission) -> GradingRun | None:
     return max(runs, key=lambda run: run.number) if runs else None
 
 
-def hints_revealed(*, user: Any, exercise: Exercise) -> list[str]:
+@dataclass(frozen=True)
+class HintsView:
+    """The exercise page's hints: those revealed, and what the next one is."""
+
+    shown: list[Hint]
+    total: int
+    next_is_solution: bool
+
+    @property
+    def more(self) -> bool:
+        return len(self.shown) < self.total
+
+    @property
+    def next_number(self) -> int:
+        return len(self.shown) + 1
+
+
+def hints_revealed(*, user: Any, exercise: Exercise) -> HintsView:
     reveal = HintReveal.objects.filter(user=user, exercise=exercise).first()
     count = reveal.revealed if reveal else 0
-    return list(exercise.hints[:count])
+    return HintsView(
+        shown=hints_shown(exercise.hints, revealed=count, render=markdown_fragment),
+        total=len(exercise.hints),
+        next_is_solution=next_hint_is_solution(exercise.hints, revealed=count),
+    )
 
 
 @dataclass(frozen=True)
@@ -124,7 +148,7 @@ def answers_to_show(
     return shown
 
 
-def run_elapsed_seconds(run: GradingRun, *, now: datetime) -> int:
+def run_elapsed_seconds(run: GradingRun | PracticeRun, *, now: datetime) -> int:
     """How long the run has taken so far: running since it was claimed, in line since it was
     queued; for a finished run, the time from its claim (or queueing) to its end."""
     start = run.claimed_at if run.claimed_at is not None else run.queued_at
@@ -150,3 +174,52 @@ def submissions_of_exercise(*, exercise: Exercise, limit: int = 200) -> QuerySet
         .prefetch_related("runs")
         .order_by("-created_at")[:limit]
     )
+
+
+def practice_latest(*, user: Any, exercise: Exercise) -> PracticeRun | None:
+    """The learner's latest "run the visible tests" of an exercise, shown on its page."""
+    return PracticeRun.objects.filter(user=user, exercise=exercise).order_by("-pk").first()
+
+
+def practice_get(*, user: Any, exercise: Exercise, pk: int) -> PracticeRun:
+    """One of the learner's own practice runs (DoesNotExist for anyone else's)."""
+    return PracticeRun.objects.get(pk=pk, user=user, exercise=exercise)
+
+
+def exercise_has_visible_tests(*, exercise: Exercise) -> bool:
+    return any(
+        cell.kind == "test" and not cell.hidden
+        for cell in classify(notebook_from_json(exercise.source_notebook)).cells
+    )
+
+
+def exercise_next(*, exercise: Exercise) -> Exercise | None:
+    """The course's next active exercise after this one: later in its module, else the first of
+    a later active module."""
+    module = exercise.module
+    later = Q(module=module, order__gt=exercise.order) | Q(
+        module=module, order=exercise.order, pk__gt=exercise.pk
+    )
+    later |= Q(module__course_id=module.course_id, module__order__gt=module.order)
+    return (
+        Exercise.objects.filter(later, is_active=True, module__is_active=True)
+        .select_related("module__course")
+        .order_by("module__order", "order", "pk")
+        .first()
+    )
+
+
+def submissions_to_compare(
+    *, user: Any, exercise: Exercise, old_pk: int, new_pk: int
+) -> tuple[Submission, Submission]:
+    """Two submissions of the exercise that `user` may see (DoesNotExist otherwise)."""
+    found = {
+        submission.pk: submission
+        for submission in Submission.objects.filter(
+            exercise=exercise, pk__in=[old_pk, new_pk]
+        ).select_related("exercise__module__course")
+        if submission_visible_to(user=user, submission=submission)
+    }
+    if old_pk not in found or new_pk not in found:
+        raise Submission.DoesNotExist("no such submission")
+    return found[old_pk], found[new_pk]

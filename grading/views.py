@@ -41,6 +41,7 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
         user=request.user, exercise=exercise, submissions=submissions
     )
     queue, queue_message = services.queue_for(exercise)
+    practice_run = selectors.practice_latest(user=request.user, exercise=exercise)
     return render(
         request,
         "grading/exercise.html",
@@ -51,6 +52,10 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
             "hints": selectors.hints_revealed(user=request.user, exercise=exercise),
             "queue_message": queue_message,
             "teaching_staff": teaches_course(user=request.user, course=exercise.module.course),
+            "has_visible_tests": selectors.exercise_has_visible_tests(exercise=exercise),
+            "next_exercise": selectors.exercise_next(exercise=exercise),
+            "practice_run": practice_run,
+            "practice_pending": practice_run is not None and not practice_run.is_finished,
         },
     )
 
