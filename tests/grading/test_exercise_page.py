@@ -82,3 +82,62 @@ def test_module_page_ticks_the_passed_exercises(exercise, learner, tmp_path) -> 
         in page
     )
     assert "best 3 / 5" in page
+
+
+GIVEAWAY = (
+    "Like this:\n\n```python\nshifted = np.exp(x - np.max(x, axis=-1, keepdims=True))\n"
+    "return shifted / shifted.sum(axis=-1, keepdims=True)\n```"
+)
+
+
+def test_a_hint_that_gives_the_solution_away_unmarked_is_refused(db, tmp_path) -> None:
+    from grading.importing import validate_exercise_folder
+
+    with pytest.raises(AssertionError) as refused:
+        make_exercise(tmp_path, hints=["Subtract the maximum.", GIVEAWAY])
+    assert "hint 2 gives away the whole solution" in str(refused.value)
+    assert "{text: ..., solution: true}" in str(refused.value)
+    assert Exercise.objects.count() == 0
+    spec, errors = validate_exercise_folder(tmp_path / "stable-softmax")
+    folder = tmp_path / "stable-softmax"
+    assert (spec, errors) == (
+        None,
+        [
+            f"{folder}/exercise.yaml:1: hint 2 gives away the whole solution; if that is meant, "
+            "write it as {text: ..., solution: true} so the page says so"
+        ],
+    )
+
+
+def test_badly_shaped_hints_are_refused(db, tmp_path) -> None:
+    with pytest.raises(AssertionError, match="hint 1 must be text or"):
+        make_exercise(tmp_path, hints=[{"text": "x", "cost": 2}])
+
+
+def test_hints_render_markdown_say_they_are_free_and_name_the_solution(
+    db, tmp_path, learner
+) -> None:
+    exercise = make_exercise(
+        tmp_path,
+        hints=["Subtract **the maximum**.", {"text": GIVEAWAY, "solution": True}],
+    )
+    assert exercise.hints[1]["solution"] is True
+    client = _client(learner)
+    page = client.get(PAGE_URL).content.decode()
+    assert "Hints are free: revealing one costs no points" in page
+    assert "Reveal hint 1 of 2" in page
+    client.post(f"{PAGE_URL}hint/")
+    page = client.get(PAGE_URL).content.decode()
+    assert "<strong>the maximum</strong>" in page
+    assert "Show the solution (hint 2 of 2)" in page
+    client.post(f"{PAGE_URL}hint/")
+    page = client.get(PAGE_URL).content.decode()
+    assert "The solution (hint 2)" in page
+    assert "Show the solution" not in page
+
+
+def test_hints_stored_as_plain_text_still_show(exercise, learner) -> None:
+    Exercise.objects.filter(pk=exercise.pk).update(hints=["Use `np.max`."])
+    client = _client(learner)
+    client.post(f"{PAGE_URL}hint/")
+    assert "<code>np.max</code>" in client.get(PAGE_URL).content.decode()
