@@ -141,3 +141,34 @@ def test_hints_stored_as_plain_text_still_show(exercise, learner) -> None:
     client = _client(learner)
     client.post(f"{PAGE_URL}hint/")
     assert "<code>np.max</code>" in client.get(PAGE_URL).content.decode()
+
+
+def test_course_page_continues_with_the_next_unpassed_exercise(exercise, learner, tmp_path) -> None:
+    make_exercise(tmp_path / "second", slug="second-softmax", title="Second softmax", order=2)
+    client = _client(learner)
+    page = client.get("/courses/test-course/").content.decode()
+    assert "Continue with the exercise “Stable softmax”" in page
+    _graded(exercise, learner, 3)  # a partial score is not passed
+    from courseware.services import exercise_score_record
+
+    exercise_score_record(
+        user_id=learner.pk,
+        module_id=exercise.module_id,
+        exercise_slug=exercise.slug,
+        points=5,
+        max_points=5,
+    )
+    page = client.get("/courses/test-course/").content.decode()
+    assert (
+        'href="/exercises/test-course/second-softmax/">Continue with the exercise “Second softmax”'
+        in page
+    )
+    exercise_score_record(
+        user_id=learner.pk,
+        module_id=exercise.module_id,
+        exercise_slug="second-softmax",
+        points=5,
+        max_points=5,
+    )
+    page = client.get("/courses/test-course/").content.decode()
+    assert "You have done everything in this course" in page
