@@ -122,3 +122,16 @@ def test_the_page_links_the_next_exercise(exercise, learner, tmp_path) -> None:
     page = client.get(PAGE_URL).content.decode()
     assert 'href="/exercises/test-course/second-softmax/" id="next-exercise"' in page
     assert "Next exercise: Second softmax" in page
+
+
+def test_the_submission_page_offers_restore_to_its_learner_only(exercise, learner) -> None:
+    from courseware.enrolment import enrol_with_role
+    from courseware.models import CourseRole
+    from tests.courseware.factories import UserFactory
+
+    submission = submission_create(user=learner, exercise=exercise, code={"answer": WRONG})
+    url = f"{PAGE_URL}submissions/{submission.pk}/"
+    assert "Restore this code into the editor" in _client(learner).get(url).content.decode()
+    teacher = UserFactory(username="ta")
+    enrol_with_role(user_id=teacher.pk, course=exercise.module.course, role=CourseRole.INSTRUCTOR)
+    assert "Restore this code" not in _client(teacher).get(url).content.decode()
