@@ -22,6 +22,7 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from nbformat import NotebookNode
 
@@ -42,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 # Queued by its registered name, as gradings are (see grading.services.GRADE_RUN_TASK).
 PRACTICE_RUN_TASK = "grading.tasks.practice_run"
+STALE_MESSAGE = (
+    "The visible tests did not finish (the grader lost this run). Run them again; nothing was "
+    "recorded."
+)
 GAVE_UP_MESSAGE = (
     "We could not run the visible tests because of a problem on our side, not because of your "
     "code. Try again in a moment; submitting for grading works as usual."
@@ -169,3 +174,21 @@ def practice_run_give_up(*, practice_pk: int, detail: str) -> bool:
     if ended:
         logger.error("practice run %s failed on our side: %s", practice_pk, detail)
     return bool(ended)
+
+
+def practice_runs_fail_stale(*, running_seconds: int, queued_seconds: int) -> int:
+    """The watchdog's share for practice runs: one claimed longer than `running_seconds` ago
+    (its worker vanished) or queued longer than `queued_seconds` ago (the broker lost it) ends
+    as FAILED, so the page stops waiting. A practice run is cheap to redo and records nothing,
+    so it is not sent again. Returns how many ended."""
+    now = timezone.now()
+    stale = PracticeRun.objects.filter(
+        Q(
+            status=PracticeRun.Status.RUNNING,
+            claimed_at__lt=now - timedelta(seconds=running_seconds),
+        )
+        | Q(status=PracticeRun.Status.QUEUED, queued_at__lt=now - timedelta(seconds=queued_seconds))
+    )
+    return stale.update(
+        status=PracticeRun.Status.FAILED, status_message=STALE_MESSAGE, finished_at=now
+    )

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from grading.pipeline import GradingInfrastructureError
-from grading.practice import practice_run_execute, practice_run_give_up
+from grading.practice import practice_run_execute, practice_run_give_up, practice_runs_fail_stale
 from grading.services import grading_run_execute, grading_run_give_up, runs_requeue_stuck
 from sandbox import SandboxError
 
@@ -81,6 +81,11 @@ def practice_run(self: Any, practice_pk: int) -> str:
 
 @shared_task(acks_late=True)
 def submissions_requeue_stuck() -> int:
+    # Practice runs that will never finish end here too (one watchdog, one schedule).
+    practice_runs_fail_stale(
+        running_seconds=settings.GRADING_STUCK_AFTER_SECONDS,
+        queued_seconds=settings.GRADING_LOST_AFTER_SECONDS,
+    )
     return runs_requeue_stuck(
         older_than_seconds=settings.GRADING_STUCK_AFTER_SECONDS,
         lost_after_seconds=settings.GRADING_LOST_AFTER_SECONDS,

@@ -181,3 +181,31 @@ def test_anonymous_cannot_run_the_tests(exercise) -> None:
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert PracticeRun.objects.count() == 0
+
+
+def test_the_watchdog_ends_practice_runs_that_will_never_finish(exercise, learner) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def make(status: str, **times) -> PracticeRun:
+        run = practice.practice_run_create(user=learner, exercise=exercise, code={"answer": WRONG})
+        PracticeRun.objects.filter(pk=run.pk).update(status=status, **times)
+        return run
+
+    long_ago = timezone.now() - timedelta(hours=2)
+    lost = make("queued", queued_at=long_ago)
+    vanished = make("running", claimed_at=long_ago)
+    fresh_queued = make("queued")
+    fresh_running = make("running", claimed_at=timezone.now())
+    done = make("graded", queued_at=long_ago, claimed_at=long_ago)
+    assert practice.practice_runs_fail_stale(running_seconds=300, queued_seconds=1800) == 2
+    statuses = {run.pk: run.status for run in PracticeRun.objects.all()}
+    assert statuses == {
+        lost.pk: "failed",
+        vanished.pk: "failed",
+        fresh_queued.pk: "queued",
+        fresh_running.pk: "running",
+        done.pk: "graded",
+    }
+    assert PracticeRun.objects.get(pk=lost.pk).status_message == practice.STALE_MESSAGE
