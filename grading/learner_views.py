@@ -42,20 +42,20 @@ def practice_context(request: HttpRequest, run: PracticeRun | None) -> dict[str,
         "run": run,
         "practice": True,
         "pending": run is not None and not run.is_finished,
-        "place": None,
+        "place": selectors.practice_place(run) if run is not None else None,
         "teaching_staff": False,
     }
 
 
 def _practice_status(request: HttpRequest, run: PracticeRun) -> dict[str, Any]:
-    html = render_to_string(
-        "grading/_run_result.html", practice_context(request, run), request=request
-    )
+    context = practice_context(request, run)
+    html = render_to_string("grading/_run_result.html", context, request=request)
+    place = context["place"]
     return {
         "status": run.status,
         "status_display": run.get_status_display(),
         "finished": run.is_finished,
-        "place": None,
+        "place": place.as_json() if place is not None else None,
         "elapsed_seconds": selectors.run_elapsed_seconds(run, now=timezone.now()),
         "limit_seconds": run.exercise.wall_seconds,
         "html": html,

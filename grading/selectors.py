@@ -223,3 +223,19 @@ def submissions_to_compare(
     if old_pk not in found or new_pk not in found:
         raise Submission.DoesNotExist("no such submission")
     return found[old_pk], found[new_pk]
+
+
+def practice_place(run: PracticeRun) -> RunPlace | None:
+    """A queued practice run's place in its broker queue, which it shares with gradings: the
+    queued gradings and practice runs that entered it first are ahead of it."""
+    if run.status != PracticeRun.Status.QUEUED:
+        return None
+    gradings = GradingRun.objects.filter(
+        status=GradingRun.Status.QUEUED, queue=run.queue, queued_at__lt=run.queued_at
+    ).count()
+    practices = (
+        PracticeRun.objects.filter(status=PracticeRun.Status.QUEUED, queue=run.queue)
+        .filter(Q(queued_at__lt=run.queued_at) | Q(queued_at=run.queued_at, pk__lt=run.pk))
+        .count()
+    )
+    return RunPlace(status=GradingRun.Status.QUEUED, ahead=gradings + practices)

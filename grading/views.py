@@ -56,6 +56,9 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
             "next_exercise": selectors.exercise_next(exercise=exercise),
             "practice_run": practice_run,
             "practice_pending": practice_run is not None and not practice_run.is_finished,
+            "practice_place": (
+                selectors.practice_place(practice_run) if practice_run is not None else None
+            ),
         },
     )
 

@@ -209,3 +209,23 @@ def test_the_watchdog_ends_practice_runs_that_will_never_finish(exercise, learne
         done.pk: "graded",
     }
     assert PracticeRun.objects.get(pk=lost.pk).status_message == practice.STALE_MESSAGE
+
+
+def test_a_queued_run_is_told_its_place_behind_gradings_and_other_runs(
+    exercise, learner, other_learner
+) -> None:
+    from grading.services import submission_create
+
+    submission_create(user=other_learner, exercise=exercise, code={"answer": WRONG})
+    practice.practice_run_create(user=other_learner, exercise=exercise, code={"answer": WRONG})
+    client = _client(learner)
+    body = client.post(
+        f"{PAGE_URL}practice/", {"code-answer": WRONG}, headers={"Accept": "application/json"}
+    ).json()
+    assert body["place"] == {
+        "status": "queued",
+        "ahead": 2,
+        "position": 3,
+        "text": "Queued: position 3 in line (2 gradings ahead).",
+    }
+    assert "Queued: position 3 in line" in client.get(PAGE_URL).content.decode()
