@@ -81,3 +81,20 @@ def test_run_visible_tests_submit_compare_and_restore(worker, exercise, live_ser
     editor_content(page).wait_for()
     assert page.input_value("#code-answer") == WRONG
     assert f"The code of submission {older.pk} is back in the editor" in page.inner_text("main")
+
+
+def test_without_javascript_the_visible_tests_still_run(worker, exercise, live_server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        _log_in(page, live_server)
+        page.goto(f"{live_server.url}{EXERCISE}")
+        page.fill("#code-answer", RIGHT)
+        page.click("#run-visible")
+        # The page comes back with the queued run and refreshes itself until it is checked.
+        page.wait_for_selector("#practice #status[data-status=graded]", timeout=90_000)
+        assert "1 / 1 points on the visible tests" in page.inner_text("#practice")
+        assert page.input_value("#code-answer") == RIGHT  # the code run is kept as the draft
+        assert Submission.objects.count() == 0
+    finally:
+        context.close()

@@ -139,7 +139,7 @@ def test_the_button_posts_and_the_page_shows_the_run(exercise, learner) -> None:
     assert response["Location"] == f"{PAGE_URL}#practice"
     page = client.get(PAGE_URL).content.decode()
     assert f'data-status-url="{PAGE_URL}practice/{run.pk}/status/"' in page
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert f'<meta http-equiv="refresh" content="2; url={PAGE_URL}">' in page
     assert Submission.objects.count() == 0
 
 
