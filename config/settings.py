@@ -312,6 +312,9 @@ GRADING_STUCK_AFTER_SECONDS = env.int("GRADING_STUCK_AFTER_SECONDS", default=300
 # most, then it fails). Longer than any backlog a healthy queue builds up.
 GRADING_LOST_AFTER_SECONDS = env.int("GRADING_LOST_AFTER_SECONDS", default=1800)
 GRADING_SUBMISSIONS_PER_HOUR = env.int("GRADING_SUBMISSIONS_PER_HOUR", default=30)
+# "Run the visible tests" per learner and exercise per hour (0: no limit): looser than graded
+# submissions, as it is the quick check learners run while they work.
+GRADING_PRACTICE_RUNS_PER_HOUR = env.int("GRADING_PRACTICE_RUNS_PER_HOUR", default=120)
 # Gradings of one learner that may be queued or running at once; the rest wait their turn.
 GRADING_ACTIVE_PER_LEARNER = env.int("GRADING_ACTIVE_PER_LEARNER", default=2)
 

@@ -39,7 +39,12 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
     rows = selectors.course_outline_for_user(user=request.user, course=course)
     role = selectors.course_role_of(user=request.user, course=course)
-    return render(request, "courseware/course.html", {"course": course, "rows": rows, "role": role})
+    next_step = selectors.course_next_step(user=request.user, course=course)
+    return render(
+        request,
+        "courseware/course.html",
+        {"course": course, "rows": rows, "role": role, "next_step": next_step},
+    )
 
 
 def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:

@@ -22,6 +22,7 @@ from nbformat import NotebookNode
 
 from courseware.rendering import render_markdown
 from grading.autotests import AutotestError, autotests_expand
+from grading.hints import hints_from_meta
 from grading.models import Exercise
 from grading.notebooks import (
     NotebookError,
@@ -51,7 +52,7 @@ class ExerciseSpec:
     device: str
     wall_seconds: int
     memory_mb: int
-    hints: list[str]
+    hints: list[dict[str, Any]]  # {text, html, solution}: see grading/hints.py
     test_hints: dict[str, str]
     checks: list[dict[str, Any]]
     source: NotebookNode
@@ -107,10 +108,6 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
         errors.append(f"{meta_path}:{_line_of(text, 'limits')}: wall_seconds must be 1-600")
     if not isinstance(memory, int) or not 64 <= memory <= 16384:
         errors.append(f"{meta_path}:{_line_of(text, 'limits')}: memory_mb must be 64-16384")
-    hints = meta.get("hints") or []
-    if not isinstance(hints, list) or not all(isinstance(hint, str) for hint in hints):
-        errors.append(f"{meta_path}:{_line_of(text, 'hints')}: hints must be a list of text")
-        hints = []
     test_hints = meta.get("test_hints") or {}
     if not isinstance(test_hints, dict):
         errors.append(f"{meta_path}:{_line_of(text, 'test_hints')}: test_hints must be a mapping")
@@ -153,6 +150,10 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
         release = release_notebook(source)
     except Exception as error:  # nbgrader preprocessors raise their own error types
         return None, [f"{notebook_path}:1: nbgrader could not make the release version: {error}"]
+    hints, hint_errors = hints_from_meta(meta.get("hints"), source=source, render=_render)
+    if hint_errors:
+        line = _line_of(text, "hints")
+        return None, [f"{meta_path}:{line}: {problem}" for problem in hint_errors]
     exercise = classify(source)
     digest_input = raw + text.encode()
     for name, content in sorted(data_files.items()):

@@ -182,3 +182,49 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.exercise_id} by {self.user_id}"
+
+
+class PracticeRun(models.Model):
+    """ "Run the visible tests": the learner's code checked against the visible test cells only,
+    in the same two sandboxes as a grading. It is not a submission: no score, no progress, not
+    in the submission history, and its own (looser) hourly limit."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        GRADED = "graded", "Checked"
+        FAILED = "failed", "Failed"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="practice_runs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_runs"
+    )
+    answers = models.JSONField()  # answer grade_id -> code, as received
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status_message = models.TextField(blank=True)
+    failure_detail = models.TextField(blank=True)  # the grader's reason, never shown to learners
+    queue = models.CharField(max_length=40, default="grading")
+    claim_token = models.UUIDField(default=uuid.uuid4)
+    seed = models.PositiveIntegerField(default=new_seed)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)  # of the visible tests only
+    max_points = models.FloatField(null=True, blank=True)
+    feedback = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        indexes = [models.Index(fields=["user", "exercise", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"Practice run {self.pk} of {self.exercise_id} by {self.user_id}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.GRADED, self.Status.FAILED)
+
+    @property
+    def learner_feedback(self) -> Feedback:
+        """What the learner is shown of this check (stored by the same codec as a grading's)."""
+        return feedback_from_json(self.feedback)

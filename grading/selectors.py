@@ -11,9 +11,11 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from courseware.rendering import markdown_fragment
 from courseware.selectors.progress import exercise_best_points
 from courseware.selectors.roster import teaches_course
-from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission
+from grading.hints import Hint, hints_shown, next_hint_is_solution
+from grading.models import Draft, Exercise, GradingRun, HintReveal, PracticeRun, Submission
 from grading.prepared import PreparedNotebook
 
 # Who a page or an API call is for: request.user as Django types it. The grading views all
@@ -89,10 +91,31 @@ def latest_run(submission: Submission) -> GradingRun | None:
     return max(runs, key=lambda run: run.number) if runs else None
 
 
-def hints_revealed(*, user: User, exercise: Exercise) -> list[str]:
+@dataclass(frozen=True)
+class HintsView:
+    """The exercise page's hints: those revealed, and what the next one is."""
+
+    shown: list[Hint]
+    total: int
+    next_is_solution: bool
+
+    @property
+    def more(self) -> bool:
+        return len(self.shown) < self.total
+
+    @property
+    def next_number(self) -> int:
+        return len(self.shown) + 1
+
+
+def hints_revealed(*, user: User, exercise: Exercise) -> HintsView:
     reveal = HintReveal.objects.filter(user=user, exercise=exercise).first()
     count = reveal.revealed if reveal else 0
-    return list(exercise.hints[:count])
+    return HintsView(
+        shown=hints_shown(exercise.hints, revealed=count, render=markdown_fragment),
+        total=len(exercise.hints),
+        next_is_solution=next_hint_is_solution(exercise.hints, revealed=count),
+    )
 
 
 @dataclass(frozen=True)
@@ -176,7 +199,7 @@ def answers_to_show(
     return shown
 
 
-def run_elapsed_seconds(run: GradingRun, *, now: datetime) -> int:
+def run_elapsed_seconds(run: GradingRun | PracticeRun, *, now: datetime) -> int:
     """How long the run has taken so far: running since it was claimed, in line since it was
     queued; for a finished run, the time from its claim (or queueing) to its end."""
     start = run.claimed_at if run.claimed_at is not None else run.queued_at
@@ -202,3 +225,68 @@ def submissions_of_exercise(*, exercise: Exercise, limit: int = 200) -> QuerySet
         .prefetch_related("runs")
         .order_by("-created_at")[:limit]
     )
+
+
+def practice_latest(*, user: User, exercise: Exercise) -> PracticeRun | None:
+    """The learner's latest "run the visible tests" of an exercise, shown on its page."""
+    return PracticeRun.objects.filter(user=user, exercise=exercise).order_by("-pk").first()
+
+
+def practice_get(*, user: User, exercise: Exercise, pk: int) -> PracticeRun:
+    """One of the learner's own practice runs (DoesNotExist for anyone else's)."""
+    return PracticeRun.objects.get(pk=pk, user=user, exercise=exercise)
+
+
+def exercise_has_visible_tests(*, exercise: Exercise) -> bool:
+    return any(
+        cell.kind == "test" and not cell.hidden
+        for cell in exercise_prepared_notebook(exercise=exercise).cells
+    )
+
+
+def exercise_next(*, exercise: Exercise) -> Exercise | None:
+    """The course's next active exercise after this one: later in its module, else the first of
+    a later active module."""
+    module = exercise.module
+    later = Q(module=module, order__gt=exercise.order) | Q(
+        module=module, order=exercise.order, pk__gt=exercise.pk
+    )
+    later |= Q(module__course_id=module.course_id, module__order__gt=module.order)
+    return (
+        Exercise.objects.filter(later, is_active=True, module__is_active=True)
+        .select_related("module__course")
+        .order_by("module__order", "order", "pk")
+        .first()
+    )
+
+
+def submissions_to_compare(
+    *, user: User, exercise: Exercise, old_pk: int, new_pk: int
+) -> tuple[Submission, Submission]:
+    """Two submissions of the exercise that `user` may see (DoesNotExist otherwise)."""
+    found = {
+        submission.pk: submission
+        for submission in Submission.objects.filter(
+            exercise=exercise, pk__in=[old_pk, new_pk]
+        ).select_related("exercise__module__course")
+        if submission_visible_to(user=user, submission=submission)
+    }
+    if old_pk not in found or new_pk not in found:
+        raise Submission.DoesNotExist("no such submission")
+    return found[old_pk], found[new_pk]
+
+
+def practice_place(run: PracticeRun) -> RunPlace | None:
+    """A queued practice run's place in its broker queue, which it shares with gradings: the
+    queued gradings and practice runs that entered it first are ahead of it."""
+    if run.status != PracticeRun.Status.QUEUED:
+        return None
+    gradings = GradingRun.objects.filter(
+        status=GradingRun.Status.QUEUED, queue=run.queue, queued_at__lt=run.queued_at
+    ).count()
+    practices = (
+        PracticeRun.objects.filter(status=PracticeRun.Status.QUEUED, queue=run.queue)
+        .filter(Q(queued_at__lt=run.queued_at) | Q(queued_at=run.queued_at, pk__lt=run.pk))
+        .count()
+    )
+    return RunPlace(status=GradingRun.Status.QUEUED, ahead=gradings + practices)

@@ -42,6 +42,9 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
         user=selectors.signed_in(request.user), exercise=exercise, submissions=submissions
     )
     queue, queue_message = selectors.queue_for(exercise)
+    practice_run = selectors.practice_latest(
+        user=selectors.signed_in(request.user), exercise=exercise
+    )
     return render(
         request,
         "grading/exercise.html",
@@ -54,6 +57,13 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
             ),
             "queue_message": queue_message,
             "teaching_staff": teaches_course(user=request.user, course=exercise.module.course),
+            "has_visible_tests": selectors.exercise_has_visible_tests(exercise=exercise),
+            "next_exercise": selectors.exercise_next(exercise=exercise),
+            "practice_run": practice_run,
+            "practice_pending": practice_run is not None and not practice_run.is_finished,
+            "practice_place": (
+                selectors.practice_place(practice_run) if practice_run is not None else None
+            ),
         },
     )
 

@@ -2,6 +2,7 @@
 
 - `course`: the catalogue, outlines, the rows one lesson or quiz page needs, the glossary;
 - `progress`: a learner's progress per module;
+- `next_step`: what a learner should do next in a course ("Continue with ...");
 - `search`: lesson search;
 - `quiz`: a learner's quiz state, attempt, its questions and results;
 - `attempt_form`: the attempt form's shown values and its stale-tab rule;
@@ -39,6 +40,7 @@ from courseware.selectors.dashboard import (
     course_quizzes,
     quiz_item_analysis,
 )
+from courseware.selectors.next_step import NextStep, course_next_step
 from courseware.selectors.progress import (
     ModuleProgress,
     course_outline_for_user,
@@ -67,6 +69,8 @@ from courseware.selectors.roster import (
 from courseware.selectors.search import SEARCH_LIMIT, SNIPPET_RADIUS, SearchHit, lesson_search
 
 __all__ = [
+    "NextStep",
+    "course_next_step",
     "teaches_course",
     "join_target",
     "courses_taught_by",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from courseware.models import (
     Course,
@@ -30,9 +30,13 @@ class ModuleProgress:
     quiz: Quiz | None = None
     quiz_score: float | None = None  # the kept score (best or last, per quiz), 0..1
     quiz_attempts: int = 0
-    exercises_done: int = 0
+    exercises_done: int = 0  # exercises with a graded score
     exercise_points: float = 0.0
+    # Over all of the module's exercises, attempted or not (and the scores of exercises the
+    # module no longer lists): one solved exercise of eight is not "10/10".
     exercise_max_points: float = 0.0
+    exercises_total: int = 0
+    exercises_passed: int = 0  # full marks
 
     @property
     def exercise_score(self) -> float | None:
@@ -52,6 +56,48 @@ def _kept_scores(quizzes: dict[int, Quiz], attempts: Iterable[Any]) -> dict[tupl
         score = max(s for _, s in rows) if quiz.keep == Quiz.Keep.BEST else max(rows)[1]
         kept[key] = (score, len(rows))
     return kept
+
+
+@dataclass
+class _ExerciseTotals:
+    done: int = 0
+    passed: int = 0
+    total: int = 0
+    points: float = 0.0
+    max_points: float = 0.0
+
+
+def _exercise_totals(
+    *, course: Course, user_ids: list[int]
+) -> dict[tuple[int, int], _ExerciseTotals]:
+    """(learner, module) -> exercise totals over every active exercise of the module, in two
+    queries. The exercises are read through the reverse relation the grading app declares
+    (Module.exercises), so courseware imports nothing from grading."""
+    listed: dict[int, dict[str, float]] = defaultdict(dict)
+    for module_id, slug, max_points in Module.objects.filter(
+        course=course, is_active=True, exercises__is_active=True
+    ).values_list("pk", "exercises__slug", "exercises__max_points"):
+        listed[module_id][slug] = max_points or 0.0
+    scores: dict[tuple[int, int], dict[str, tuple[float, float]]] = defaultdict(dict)
+    for user_id, module_id, key, best, max_points in ExerciseProgress.objects.filter(
+        user_id__in=user_ids, module__course=course
+    ).values_list("user_id", "module_id", "exercise_key", "best_points", "max_points"):
+        scores[(user_id, module_id)][key] = (best, max_points)
+    totals: dict[tuple[int, int], _ExerciseTotals] = {}
+    module_ids = {module_id for _, module_id in scores} | set(listed)
+    for user_id in user_ids:
+        for module_id in module_ids:
+            mine = scores.get((user_id, module_id), {})
+            exercises = listed.get(module_id, {})
+            unlisted = {key: score for key, score in mine.items() if key not in exercises}
+            totals[(user_id, module_id)] = _ExerciseTotals(
+                done=len(mine),
+                passed=sum(1 for best, most in mine.values() if most > 0 and best >= most),
+                total=len(exercises) + len(unlisted),
+                points=sum(best for best, _ in mine.values()),
+                max_points=sum(exercises.values()) + sum(most for _, most in unlisted.values()),
+            )
+    return totals
 
 
 def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[ModuleProgress]]:
@@ -80,19 +126,14 @@ def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[M
             user_id__in=user_ids, quiz__in=list(quizzes), status=QuizAttempt.Status.SUBMITTED
         ).values_list("user_id", "quiz_id", "score", "submitted_at"),
     )
-    exercises = {
-        (row["user_id"], row["module_id"]): row
-        for row in ExerciseProgress.objects.filter(user_id__in=user_ids, module__course=course)
-        .values("user_id", "module_id")
-        .annotate(done=Count("pk"), points=Sum("best_points"), max_points=Sum("max_points"))
-    }
+    exercises = _exercise_totals(course=course, user_ids=user_ids)
     table: dict[int, list[ModuleProgress]] = {}
     for user_id in user_ids:
         row = []
         for module in modules:
             quiz = quiz_by_module.get(module.pk)
             score, attempts = kept.get((user_id, quiz.pk), (None, 0)) if quiz else (None, 0)
-            exercise: Mapping[str, Any] = exercises.get((user_id, module.pk)) or {}
+            exercise = exercises.get((user_id, module.pk)) or _ExerciseTotals()
             row.append(
                 ModuleProgress(
                     module=module,
@@ -101,9 +142,11 @@ def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[M
                     quiz=quiz,
                     quiz_score=score,
                     quiz_attempts=attempts,
-                    exercises_done=exercise.get("done", 0),
-                    exercise_points=exercise.get("points") or 0.0,
-                    exercise_max_points=exercise.get("max_points") or 0.0,
+                    exercises_done=exercise.done,
+                    exercise_points=exercise.points,
+                    exercise_max_points=exercise.max_points,
+                    exercises_total=exercise.total,
+                    exercises_passed=exercise.passed,
                 )
             )
         table[user_id] = row
