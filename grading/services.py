@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -39,6 +40,9 @@ from grading.pipeline import (
     GradingOutcome,
     grade_notebook,
 )
+from monitoring import metrics
+from monitoring.logs import bound_to_run
+from monitoring.selectors import gpu_workers_alive
 from sandbox import Sandbox, get_sandbox
 
 logger = logging.getLogger(__name__)
@@ -54,10 +58,11 @@ OUR_SIDE_MESSAGE = (
 
 
 def queue_for(exercise: Exercise) -> tuple[str, str]:
-    """The Celery queue for an exercise, and what to tell the learner about it."""
+    """The Celery queue for an exercise, and what to tell the learner about it. The GPU queue
+    is chosen while a GPU worker is alive (its heartbeat is fresh and its GPU check passed)."""
     if exercise.device == Exercise.Device.CPU:
         return "grading", ""
-    if settings.GRADING_GPU_WORKERS:
+    if gpu_workers_alive():
         return "grading-gpu", ""
     if exercise.device == Exercise.Device.PREFER_GPU:
         return "grading", "No GPU worker is available: this exercise is graded on the CPU."
@@ -205,7 +210,9 @@ GRADE_RUN_TASK = "grading.tasks.grade_run"
 
 
 def enqueue(run: GradingRun) -> None:
-    current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)
+    # The run's id joins the request's in the task's headers, for the worker's log lines.
+    with bound_to_run(run.pk):
+        current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)
 
 
 def grading_run_claim(*, run_pk: int, redelivered: bool) -> uuid.UUID | None:
@@ -232,11 +239,23 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         return "skipped"
     run = GradingRun.objects.select_related("submission__exercise__module").get(pk=run_pk)
     exercise = run.submission.exercise
+    if run.claimed_at is not None:
+        metrics.queue_wait_observe(
+            queue=run.queue, seconds=(run.claimed_at - run.queued_at).total_seconds()
+        )
+    _, profile = grading_limits_for(exercise=exercise)
+    started = time.monotonic()
+    logger.info("grading started", extra={"profile": profile, "queue": run.queue})
     try:
         outcome = grade_submission_answers(
             exercise=exercise, answers=run.submission.answers, seed=run.seed
         )
     except GradingInfrastructureError:
+        metrics.grading_observe(
+            profile=profile,
+            outcome=metrics.OUTCOME_INFRASTRUCTURE_ERROR,
+            seconds=time.monotonic() - started,
+        )
         # Back to the line while the task waits for its retry; the task fails the run once its
         # retries are spent (grading_run_give_up), so no run stays queued for ever.
         GradingRun.objects.filter(pk=run_pk, claim_token=token).update(
@@ -258,6 +277,7 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         )
         if not finished:
             return "lost-claim"
+        record_grading_metrics(profile=profile, outcome=outcome)
         exercise_score_record(
             user_id=run.submission.user_id,
             module_id=exercise.module_id,
@@ -267,6 +287,29 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         )
     _promote_after_ending(run_pk=run_pk)
     return "graded"
+
+
+def record_grading_metrics(*, profile: str, outcome: GradingOutcome) -> None:
+    """The metrics of one grading that reached a verdict, and its log line."""
+    ending = {
+        "timed_out": metrics.OUTCOME_TIMED_OUT,
+        "out_of_memory": metrics.OUTCOME_OUT_OF_MEMORY,
+    }.get(outcome.ending, metrics.OUTCOME_GRADED)
+    metrics.grading_observe(profile=profile, outcome=ending, seconds=outcome.timings.get("total"))
+    for role in ("learner", "tester"):
+        seconds = outcome.timings.get(f"{role}_start")
+        if seconds is not None:
+            metrics.sandbox_start_observe(profile=profile, role=role, seconds=seconds)
+    logger.info(
+        "grading finished",
+        extra={
+            "profile": profile,
+            "outcome": ending,
+            "points": outcome.points,
+            "max_points": outcome.max_points,
+            "seconds": round(outcome.timings.get("total", 0.0), 3),
+        },
+    )
 
 
 def grading_limits_for(*, exercise: Exercise) -> tuple[GradingLimits, str]:
@@ -361,6 +404,10 @@ def grading_run_give_up(*, run_pk: int, detail: str, condition: Q = UNFINISHED) 
         run_pk=run_pk, message=OUR_SIDE_MESSAGE, detail=detail[-4000:], condition=condition
     )
     if ended:
+        exercise = Exercise.objects.filter(submissions__runs__pk=run_pk).first()
+        if exercise is not None:
+            _, profile = grading_limits_for(exercise=exercise)
+            metrics.grading_observe(profile=profile, outcome=metrics.OUTCOME_FAILED)
         logger.error("grading run %s failed on our side and was given up: %s", run_pk, detail)
     return ended
 
@@ -414,7 +461,8 @@ def runs_requeue_stuck(
         status=GradingRun.Status.QUEUED,
         queued_at__lt=now - timedelta(seconds=lost_after),
     )
-    if not settings.GRADING_GPU_WORKERS:
+    gpu_alive = gpu_workers_alive()
+    if not gpu_alive:
         # Nobody consumes that queue: those runs are not lost, they wait for the GPU rule below.
         lost = lost.exclude(queue="grading-gpu")
     requeued = 0
@@ -442,7 +490,7 @@ def runs_requeue_stuck(
             requeued += 1
             run.refresh_from_db()
             transaction.on_commit(lambda run=run: enqueue(run))  # type: ignore[misc]
-    if not settings.GRADING_GPU_WORKERS:
+    if not gpu_alive:
         starved = GradingRun.objects.filter(
             status=GradingRun.Status.QUEUED,
             queue="grading-gpu",
