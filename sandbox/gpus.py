@@ -30,9 +30,10 @@ def acquire_gpu(
         os.path.exists(f"/dev/nvidia{index}") for index in range(count)
     ):
         # Waiting would not help: no device this worker offers exists on this host.
+        missing = ", ".join(f"/dev/nvidia{index}" for index in range(count))
         raise SandboxError(
-            f"This worker offers {count} GPU(s) (SANDBOX_GPUS) but sees no "
-            f"/dev/nvidia0..{count - 1}: no NVIDIA device or driver on this host."
+            f"This worker offers {count} GPU(s) (SANDBOX_GPUS) but none of {missing} exists: "
+            "no NVIDIA device or driver on this host."
         )
     deadline = time.monotonic() + wait_seconds
     while True:
