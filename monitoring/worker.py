@@ -81,14 +81,15 @@ def beat_once() -> None:
         )
     except DatabaseError as error:  # the database is down or not migrated yet: try again later
         logger.warning("could not write the worker heartbeat: %s", error)
-    finally:
-        connection.close()
 
 
 def _beat_forever() -> None:
     interval: float = settings.MONITORING_HEARTBEAT_SECONDS
     while not STATE.stop.is_set():
         beat_once()
+        # The thread's own connection: not held open between beats (one per worker host
+        # otherwise, idle nearly all the time).
+        connection.close()
         STATE.stop.wait(interval)
 
 

@@ -4,6 +4,7 @@ it queued, the heartbeat a real worker writes, and a GPU worker on a machine wit
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 
@@ -18,6 +19,9 @@ from tests.integration.conftest import Worker, _require_real_services, wait_for_
 
 pytestmark = pytest.mark.integration
 
+NO_GPU_HERE = pytest.mark.skipif(
+    os.path.exists("/dev/nvidia0"), reason="this machine has a GPU: bench/gpu_check.sh checks it"
+)
 RIGHT = "".join(line for line in SOFTMAX_SOLUTION.splitlines(keepends=True) if "### " not in line)
 
 
@@ -106,6 +110,7 @@ def gpu_worker_without_gpu(transactional_db):
     running.kill()
 
 
+@NO_GPU_HERE
 def test_a_gpu_worker_without_a_gpu_refuses_the_gpu_queue_and_says_why(
     gpu_worker_without_gpu,
 ) -> None:
