@@ -111,12 +111,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Counts every request, refused ones too; it reads no body (only its declared length).
+    # First: a body over the cap is refused before any other middleware can read it.
+    "config.middleware.RequestBodyLimitMiddleware",
+    # Starts the request's timing and counts (django-prometheus); it reads no body.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # A request id on every log line of the request, and the user's id once known.
     "monitoring.logs.RequestContextMiddleware",
-    # First to read: a body over the cap is refused before any other middleware can read it.
-    "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
