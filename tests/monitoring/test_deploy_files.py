@@ -19,8 +19,14 @@ def _services() -> dict:
 
 def test_the_web_health_check_is_readiness_and_the_metrics_folder_starts_empty() -> None:
     web = _services()["web"]
-    assert web["healthcheck"]["test"] == ["CMD", "python", "deploy/healthcheck.py", "http", "/readyz"]
-    assert web["command"].startswith("sh -c \"rm -rf /tmp/academy-metrics && mkdir -p")
+    assert web["healthcheck"]["test"] == [
+        "CMD",
+        "python",
+        "deploy/healthcheck.py",
+        "http",
+        "/readyz",
+    ]
+    assert web["command"].startswith('sh -c "rm -rf /tmp/academy-metrics && mkdir -p')
     assert web["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/tmp/academy-metrics"
 
 
@@ -48,11 +54,17 @@ def test_the_dashboard_reads_only_metrics_that_exist() -> None:
     names = set()
     for expression in expressions:
         names |= set(re.findall(r"\b((?:academy|django)_[a-z_]+)", expression))
-    ours = set(re.findall(r'"((?:academy)_[a-z_]+)"', (ROOT / "monitoring" / "metrics.py").read_text()))
-    ours |= set(re.findall(r'"((?:academy)_[a-z_]+)"', (ROOT / "monitoring" / "scrape.py").read_text()))
-    known = ours | {f"{name}_total" for name in ours} | {
-        f"{name}_{part}" for name in ours for part in ("bucket", "count", "sum")
-    }
+    ours = set(
+        re.findall(r'"((?:academy)_[a-z_]+)"', (ROOT / "monitoring" / "metrics.py").read_text())
+    )
+    ours |= set(
+        re.findall(r'"((?:academy)_[a-z_]+)"', (ROOT / "monitoring" / "scrape.py").read_text())
+    )
+    known = (
+        ours
+        | {f"{name}_total" for name in ours}
+        | {f"{name}_{part}" for name in ours for part in ("bucket", "count", "sum")}
+    )
     known |= {"django_http_responses_total_by_status_view_method_total"}
     known |= {"django_http_requests_latency_seconds_by_view_method_bucket"}
     assert names - known == set()

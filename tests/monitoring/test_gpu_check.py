@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 from celery import Celery
@@ -163,3 +165,12 @@ def test_a_gpu_worker_that_refused_the_gpu_queue_does_not_count(tmp_path) -> Non
     exercise = make_exercise(tmp_path, device="prefer-gpu")
     beat("gpu@a", ["default"], gpu_checked=True, gpu_passed=False, gpu_detail="no device")
     assert services.queue_for(exercise)[0] == "grading"
+
+
+@NO_GPU_HERE
+def test_the_gpu_bench_fails_at_once_and_says_why_without_a_gpu() -> None:
+    script = Path(__file__).resolve().parents[2] / "bench" / "gpu_check.sh"
+    result = subprocess.run([str(script)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "no NVIDIA GPU on this machine" in result.stderr
