@@ -34,6 +34,7 @@ from grading.notebooks import (
     notebook_from_json,
     read_notebook,
 )
+from grading.observing import record_grading_metrics
 from grading.pipeline import (
     GradingInfrastructureError,
     GradingLimits,
@@ -287,29 +288,6 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         )
     _promote_after_ending(run_pk=run_pk)
     return "graded"
-
-
-def record_grading_metrics(*, profile: str, outcome: GradingOutcome) -> None:
-    """The metrics of one grading that reached a verdict, and its log line."""
-    ending = {
-        "timed_out": metrics.OUTCOME_TIMED_OUT,
-        "out_of_memory": metrics.OUTCOME_OUT_OF_MEMORY,
-    }.get(outcome.ending, metrics.OUTCOME_GRADED)
-    metrics.grading_observe(profile=profile, outcome=ending, seconds=outcome.timings.get("total"))
-    for role in ("learner", "tester"):
-        seconds = outcome.timings.get(f"{role}_start")
-        if seconds is not None:
-            metrics.sandbox_start_observe(profile=profile, role=role, seconds=seconds)
-    logger.info(
-        "grading finished",
-        extra={
-            "profile": profile,
-            "outcome": ending,
-            "points": outcome.points,
-            "max_points": outcome.max_points,
-            "seconds": round(outcome.timings.get("total", 0.0), 3),
-        },
-    )
 
 
 def grading_limits_for(*, exercise: Exercise) -> tuple[GradingLimits, str]:
