@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image \
-	deploy-packages deploy-images deploy-test
+	deploy-packages deploy-images deploy-test metrics-check gpu-check
 
 setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
 
@@ -81,6 +81,19 @@ deploy-images: docker-daemon
 # part of `make test`, whose pytest run collects it.
 deploy-test: setup deploy-packages docker-daemon
 	$(PY) -m pytest tests/deployment -p no:cacheprovider -q $(PYTEST_ARGS)
+
+# The monitoring, end to end on the real services: /metrics (access, values, gunicorn and a
+# Celery worker adding up across processes), /readyz, heartbeats, JSON logs carrying a request's
+# id into the worker's lines, and the GPU check refusing on a machine without a GPU.
+metrics-check: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CONN_MAX_AGE=0 \
+		$(PY) -m pytest tests/monitoring tests/integration/test_monitoring_stack.py \
+		-p no:cacheprovider -q $(PYTEST_ARGS)
+
+# On a GPU host: the GPU exercises graded on the device through bwrap and Docker (see the
+# script's header for what it needs); fails at once, saying why, without a GPU.
+gpu-check: setup
+	bench/gpu_check.sh
 
 test-packages:
 	@command -v chromium >/dev/null || (echo "Installing Chromium for the browser tests" && apt-get install -y -q chromium >/dev/null)

@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from monitoring.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("ACADEMY_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -83,7 +85,7 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 # The health check of Compose and load balancers asks the server itself over plain http.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
@@ -104,11 +106,17 @@ INSTALLED_APPS = [
     "courseware",
     "grading",
     "content",
+    "monitoring",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
     # First: a body over the cap is refused before any other middleware can read it.
     "config.middleware.RequestBodyLimitMiddleware",
+    # Starts the request's timing and counts (django-prometheus); it reads no body.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id on every log line of the request, and the user's id once known.
+    "monitoring.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,8 +129,10 @@ MIDDLEWARE = [
     # in); browsers that know it ignore X-Frame-Options, which stays DENY for those that do not.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last: it answers a locked-out login attempt (see AXES_* below).
+    # It answers a locked-out login attempt (see AXES_* below).
     "axes.middleware.AxesMiddleware",
+    # Last: the responses by view and status (django_http_responses_total_by_status_view_...).
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 
@@ -306,7 +316,6 @@ SANDBOX_WARM = env.bool("SANDBOX_WARM", default=True)
 # Number of GPUs this worker offers to grading jobs (0: CPU only).
 SANDBOX_GPUS = env.int("SANDBOX_GPUS", default=0)
 
-GRADING_GPU_WORKERS = env.bool("GRADING_GPU_WORKERS", default=False)
 GRADING_STUCK_AFTER_SECONDS = env.int("GRADING_STUCK_AFTER_SECONDS", default=300)
 # A queued run unclaimed this long is taken as lost by the broker and sent again (three times at
 # most, then it fails). Longer than any backlog a healthy queue builds up.
@@ -318,9 +327,28 @@ GRADING_PRACTICE_RUNS_PER_HOUR = env.int("GRADING_PRACTICE_RUNS_PER_HOUR", defau
 # Gradings of one learner that may be queued or running at once; the rest wait their turn.
 GRADING_ACTIVE_PER_LEARNER = env.int("GRADING_ACTIVE_PER_LEARNER", default=2)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# Logs: one JSON object a line (structlog), with the request id, user id and grading run id
+# carried from the web request into the worker's lines (monitoring/logs.py). LOG_FORMAT=console
+# gives plain lines for reading in a terminal (the default under DEBUG).
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="INFO"), json_lines=LOG_FORMAT == "json"
+)
+
+# Monitoring (monitoring/, README "Watching it"). /metrics is open to a bearer token
+# (METRICS_TOKEN or METRICS_TOKEN_FILE) or to addresses in METRICS_ALLOWED_NETWORKS (CIDRs);
+# with neither it is closed, except under DEBUG.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# The queues whose depth /metrics reads from the broker, and those /readyz wants a live worker
+# for (add grading-gpu where GPU workers are part of the deployment).
+MONITORING_QUEUES = env.list("MONITORING_QUEUES", default=["grading", "grading-gpu", "default"])
+MONITORING_READY_QUEUES = env.list("MONITORING_READY_QUEUES", default=["grading", "default"])
+MONITORING_BROKER_TIMEOUT_SECONDS = env.float("MONITORING_BROKER_TIMEOUT_SECONDS", default=2.0)
+# Each worker writes its heartbeat this often; one older than the stale age is a gone worker
+# (the GPU route and readiness stop counting it).
+MONITORING_HEARTBEAT_SECONDS = env.float("MONITORING_HEARTBEAT_SECONDS", default=10.0)
+MONITORING_HEARTBEAT_STALE_SECONDS = env.int("MONITORING_HEARTBEAT_STALE_SECONDS", default=45)
+# A worker serves its processes' metrics on this port (0: none), for Prometheus to scrape.
+MONITORING_WORKER_METRICS_PORT = env.int("MONITORING_WORKER_METRICS_PORT", default=0)
+MONITORING_WORKER_METRICS_ADDRESS = env.str("MONITORING_WORKER_METRICS_ADDRESS", default="0.0.0.0")

@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from monitoring.views import metrics, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     # Log-in, sign-up, password reset and change, the account page (issue 12).
     path("accounts/", include("accounts.urls")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils import timezone
 from courseware.services import exercise_score_record
 from grading.feedback import feedback_from_outcome, feedback_to_json
 from grading.models import Exercise, GradingRun
+from grading.observing import record_grading_metrics
 from grading.pipeline import (
     GradingInfrastructureError,
     GradingLimits,
@@ -29,6 +31,7 @@ from grading.pipeline import (
 )
 from grading.queueing import promote_after_ending
 from grading.selectors import exercise_prepared_notebook
+from monitoring import metrics
 from sandbox import Sandbox, get_sandbox
 
 logger = logging.getLogger(__name__)
@@ -63,11 +66,23 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         return "skipped"
     run = GradingRun.objects.select_related("submission__exercise__module").get(pk=run_pk)
     exercise = run.submission.exercise
+    if run.claimed_at is not None:
+        metrics.queue_wait_observe(
+            queue=run.queue, seconds=(run.claimed_at - run.queued_at).total_seconds()
+        )
+    _, profile = grading_limits_for(exercise=exercise)
+    started = time.monotonic()
+    logger.info("grading started", extra={"profile": profile, "queue": run.queue})
     try:
         outcome = grade_submission_answers(
             exercise=exercise, answers=run.submission.answers, seed=run.seed
         )
     except GradingInfrastructureError:
+        metrics.grading_observe(
+            profile=profile,
+            outcome=metrics.OUTCOME_INFRASTRUCTURE_ERROR,
+            seconds=time.monotonic() - started,
+        )
         # Back to the line while the task waits for its retry; the task fails the run once its
         # retries are spent (grading_run_give_up), so no run stays queued for ever.
         GradingRun.objects.filter(pk=run_pk, claim_token=token).update(
@@ -89,6 +104,7 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         )
         if not finished:
             return "lost-claim"
+        record_grading_metrics(profile=profile, outcome=outcome)
         exercise_score_record(
             user_id=run.submission.user_id,
             module_id=exercise.module_id,
@@ -163,5 +179,9 @@ def grading_run_give_up(*, run_pk: int, detail: str, condition: Q = UNFINISHED) 
         run_pk=run_pk, message=OUR_SIDE_MESSAGE, detail=detail[-4000:], condition=condition
     )
     if ended:
+        exercise = Exercise.objects.filter(submissions__runs__pk=run_pk).first()
+        if exercise is not None:
+            _, profile = grading_limits_for(exercise=exercise)
+            metrics.grading_observe(profile=profile, outcome=metrics.OUTCOME_FAILED)
         logger.error("grading run %s failed on our side and was given up: %s", run_pk, detail)
     return ended

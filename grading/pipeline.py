@@ -71,6 +71,9 @@ class GradingOutcome:
     message: str = ""
     learner_errors: list[LearnerCellError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # How the learner's code ended: "completed", "timed_out" or "out_of_memory" (the sandbox
+    # stopped it, or the tests ran out of time or memory on what it answered), for the metrics.
+    ending: str = "completed"
     cause: Cause | None = None
 
 
@@ -179,12 +182,15 @@ def grade_notebook(
         limits=_tester_limits(limits),
         environment=NBGRADER_ENVIRONMENT,
     )
+    starting = time.monotonic()
     learner = sandbox.start(learner_job)
+    learner_started = time.monotonic()
     try:
         tester = sandbox.start(test_job)
     except BaseException:
         learner.finish(kill=True)
         raise
+    tester_started = time.monotonic()
     relay = Relay(learner, tester, limits.wall_seconds)
     violation = ""
     finishing = {"learner": False, "tester": False}
@@ -218,8 +224,26 @@ def grade_notebook(
         outcome = _outcome(
             prepared, relay.verdict, relay.ready or {}, learner_result, output, answers, limits
         )
-    outcome.timings = {**relay.timings, "total": time.monotonic() - started}
+    outcome.timings = {
+        **relay.timings,
+        "learner_start": learner_started - starting,
+        "tester_start": tester_started - learner_started,
+        "total": time.monotonic() - started,
+    }
+    outcome.ending = _ending(learner_result, tester_result, relay)
     return outcome
+
+
+def _ending(learner_result: JobResult, tester_result: JobResult, relay: Relay) -> str:
+    if learner_result.timed_out or learner_result.cpu_limit_exceeded:
+        return "timed_out"
+    if learner_result.out_of_memory:
+        return "out_of_memory"
+    if tester_result.timed_out or relay.tester_failure == "timeout":
+        return "timed_out"
+    if tester_result.out_of_memory:
+        return "out_of_memory"
+    return "completed"
 
 
 def _tester_failure(result: JobResult, relay: Relay) -> str:

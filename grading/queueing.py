@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from grading.models import GradingRun, Submission
 from grading.selectors import queue_for
+from monitoring.logs import bound_to_run
 
 # Statuses of a run that is in the broker (or in a worker): what the per-learner share counts.
 ACTIVE_STATUSES = (GradingRun.Status.QUEUED, GradingRun.Status.RUNNING)
@@ -100,4 +101,6 @@ GRADE_RUN_TASK = "grading.tasks.grade_run"
 
 
 def enqueue(run: GradingRun) -> None:
-    current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)
+    # The run's id joins the request's in the task's headers, for the worker's log lines.
+    with bound_to_run(run.pk):
+        current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)

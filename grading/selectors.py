@@ -17,6 +17,7 @@ from courseware.selectors.roster import teaches_course
 from grading.hints import Hint, hints_shown, next_hint_is_solution
 from grading.models import Draft, Exercise, GradingRun, HintReveal, PracticeRun, Submission
 from grading.prepared import PreparedNotebook
+from monitoring.selectors import gpu_workers_alive
 
 # Who a page or an API call is for: request.user as Django types it. The grading views all
 # require a signed-in user, which the type cannot say.
@@ -32,10 +33,11 @@ def signed_in(user: Visitor) -> User:
 
 
 def queue_for(exercise: Exercise) -> tuple[str, str]:
-    """The Celery queue for an exercise, and what to tell the learner about it."""
+    """The Celery queue for an exercise, and what to tell the learner about it. The GPU queue
+    is chosen while a GPU worker is alive (its heartbeat is fresh and its GPU check passed)."""
     if exercise.device == Exercise.Device.CPU:
         return "grading", ""
-    if settings.GRADING_GPU_WORKERS:
+    if gpu_workers_alive():
         return "grading-gpu", ""
     if exercise.device == Exercise.Device.PREFER_GPU:
         return "grading", "No GPU worker is available: this exercise is graded on the CPU."

@@ -28,6 +28,7 @@ from grading.notebooks import (
     read_notebook,
 )
 from grading.queueing import enqueue, lock_learner, run_create, runs_promote_waiting
+from monitoring.selectors import gpu_workers_alive
 
 # The watchdog sends a run to the broker again at most this many times, then fails it.
 MAX_REQUEUES = 3
@@ -148,7 +149,8 @@ def runs_requeue_stuck(
         status=GradingRun.Status.QUEUED,
         queued_at__lt=now - timedelta(seconds=lost_after),
     )
-    if not settings.GRADING_GPU_WORKERS:
+    gpu_alive = gpu_workers_alive()
+    if not gpu_alive:
         # Nobody consumes that queue: those runs are not lost, they wait for the GPU rule below.
         lost = lost.exclude(queue="grading-gpu")
     requeued = 0
@@ -176,7 +178,7 @@ def runs_requeue_stuck(
             requeued += 1
             run.refresh_from_db()
             transaction.on_commit(functools.partial(enqueue, run))
-    if not settings.GRADING_GPU_WORKERS:
+    if not gpu_alive:
         starved = GradingRun.objects.filter(
             status=GradingRun.Status.QUEUED,
             queue="grading-gpu",

@@ -18,6 +18,7 @@ from tests.courseware.factories import UserFactory
 from tests.courseware.test_concurrency import run_together
 from tests.grading.exercise_factory import make_exercise
 from tests.grading.notebook_factory import SOFTMAX_SOLUTION
+from tests.monitoring.heartbeats import gpu_worker
 
 RIGHT = "".join(line for line in SOFTMAX_SOLUTION.splitlines(keepends=True) if "### " not in line)
 
@@ -98,7 +99,7 @@ def test_places_in_line_are_counted_exactly(
     exercise, learner, other_learner, settings, tmp_path
 ) -> None:
     settings.GRADING_ACTIVE_PER_LEARNER = 2
-    settings.GRADING_GPU_WORKERS = True
+    gpu_worker()
     late = UserFactory(username="late")
     first = _submit(other_learner, exercise)
     mine = [_submit(learner, exercise) for _ in range(4)]

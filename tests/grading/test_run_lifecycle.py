@@ -161,8 +161,7 @@ def test_a_run_left_running_goes_back_with_a_fresh_token_and_is_counted(exercise
     assert run.queued_at > long_ago
 
 
-def test_gpu_runs_without_gpu_workers_are_not_lost_runs(exercise, learner, settings) -> None:
-    settings.GRADING_GPU_WORKERS = False
+def test_gpu_runs_without_gpu_workers_are_not_lost_runs(exercise, learner) -> None:
     exercise.device = Exercise.Device.REQUIRE_GPU
     exercise.save()
     submission = services.submission_create(user=learner, exercise=exercise, code={"answer": RIGHT})
