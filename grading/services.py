@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from courseware.errors import ApplicationError
 from courseware.services import exercise_score_record
+from deadlines.selectors import late_refusal
 from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission, new_seed
 from grading.notebooks import (
     MAX_ANSWER_BYTES,
@@ -121,6 +122,12 @@ def submission_create(
                 raise ApplicationError("Your code contains a NUL character.")
         payload = "\n".join(answers.values())
         kind = Submission.Kind.CODE
+    refusal = late_refusal(user_id=user.pk, item=exercise)
+    if refusal is not None:
+        # Refused, and nothing is lost: what was sent becomes the learner's draft.
+        if answers:
+            draft_save(user=user, exercise=exercise, code=answers)
+        raise ApplicationError(f"{refusal} Your code is kept as your draft.", status_code=403)
     with transaction.atomic():
         _lock_learner(user_id=user.pk)
         _check_rate(user=user, exercise=exercise)
