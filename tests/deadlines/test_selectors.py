@@ -193,3 +193,35 @@ def test_items_and_cohorts_of_another_course_are_refused(course, quiz, tmp_path)
         _set(course, quiz, foreign_cohort)
     with pytest.raises(ApplicationError, match="a time zone"):
         _set(course, quiz, due_at=datetime(2026, 12, 7, 12, 0))
+
+
+def test_the_account_export_holds_the_learners_extensions(
+    course, quiz, enrolled, learner, instructor
+) -> None:
+    from accounts.services import account_export
+
+    _extend(course, quiz, learner, instructor)
+
+    (row,) = account_export(user=learner)["extensions"]
+    assert (row["course"], row["item"], row["reason"]) == (
+        "mini",
+        quiz.title,
+        "Illness, doctor's note seen",
+    )
+    assert row["due_at"] == EXTENDED.isoformat()
+    assert account_export(user=instructor)["extensions"] == []
+
+
+def test_an_extension_needs_a_reason(course, quiz, enrolled, learner, instructor) -> None:
+    from courseware.errors import ApplicationError
+
+    with pytest.raises(ApplicationError, match="An extension needs a reason"):
+        services.extension_grant(
+            course=course,
+            item=quiz,
+            learner_id=learner.pk,
+            due_at=EXTENDED,
+            reason="  ",
+            granted_by_id=instructor.pk,
+        )
+    assert not learner.extensions.exists()
