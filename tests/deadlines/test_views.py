@@ -252,3 +252,23 @@ def test_the_submission_page_shows_the_learners_date_to_staff(
     html = _client(instructor).get(submitted.url).content.decode()
 
     assert "(due in 7 days, extension granted)" in html
+
+
+def test_a_page_loads_the_schedule_once_however_many_items_it_shows(
+    course, module, quiz, exercise, enrolled, learner
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for item in (module, quiz, exercise):
+        services.due_date_set(
+            course=course, item=item, cohort=None, due_at=timezone.now(), set_by_id=None
+        )
+    client = _client(learner)
+
+    for path in ("/courses/mini/", "/courses/mini/modules/basics/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        sql = [query["sql"] for query in queries.captured_queries]
+        assert sum('FROM "deadlines_duedate"' in text for text in sql) == 1, path
+        assert sum('FROM "deadlines_extension"' in text for text in sql) == 1, path
