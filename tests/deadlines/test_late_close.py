@@ -157,3 +157,38 @@ def test_accepting_late_work_lets_it_in_and_shows_the_penalty(
     assert response.status_code == 302
     assert "Late penalty: 40%." in page
     assert "Submitted 2 days late: 20% per day late, 40% taken off." in page
+
+
+def test_the_grading_api_refuses_late_work_and_reports_a_penalty(
+    closed_course, exercise, enrolled, learner
+) -> None:
+    _due(closed_course, exercise, -1)
+    (answer_id,) = exercise.starter_code
+    api = APIClient()
+    api.force_authenticate(learner)
+
+    refused = api.post(
+        f"/api/grading/exercises/{exercise.pk}/submissions/",
+        {"code": {answer_id: "x = 2\n"}},
+        format="json",
+    )
+
+    assert refused.status_code == 403
+    assert REFUSAL in refused.json()["error"]
+    assert not Submission.objects.exists()
+    assert Draft.objects.get(user=learner).code == {answer_id: "x = 2\n"}
+
+    CoursePolicy.objects.filter(course=closed_course).update(
+        late=CoursePolicy.Late.PENALTY, penalty_percent_per_day=10, penalty_cap_percent=50
+    )
+    accepted = api.post(
+        f"/api/grading/exercises/{exercise.pk}/submissions/",
+        {"code": {answer_id: "x = 2\n"}},
+        format="json",
+    )
+
+    assert accepted.status_code == 202
+    assert accepted.json()["late_penalty"] == {
+        "fraction": 0.1,
+        "reason": "Submitted 1 day late: 10% per day late, 10% taken off.",
+    }
