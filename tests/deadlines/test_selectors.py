@@ -225,3 +225,22 @@ def test_an_extension_needs_a_reason(course, quiz, enrolled, learner, instructor
             granted_by_id=instructor.pk,
         )
     assert not learner.extensions.exists()
+
+
+def test_demo_deadlines_are_weekly_and_leave_an_instructors_dates_alone(course, module) -> None:
+    from django.core.management import call_command
+
+    from deadlines.demo import demo_deadlines_set
+    from deadlines.models import DueDate
+
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+
+    assert demo_deadlines_set(course=course, now=now) == 2
+    dates = list(DueDate.objects.order_by("due_at").values_list("module__slug", "due_at"))
+    assert dates == [
+        ("basics", datetime(2026, 11, 30, 23, 59, tzinfo=UTC)),
+        ("more", datetime(2026, 12, 7, 23, 59, tzinfo=UTC)),
+    ]
+    assert CoursePolicy.objects.get(course=course).late == CoursePolicy.Late.PENALTY
+    call_command("set_demo_deadlines")
+    assert DueDate.objects.count() == 2
