@@ -192,3 +192,30 @@ def test_the_grading_api_refuses_late_work_and_reports_a_penalty(
         "fraction": 0.1,
         "reason": "Submitted 1 day late: 10% per day late, 10% taken off.",
     }
+
+
+def test_a_late_quiz_attempt_shows_its_penalty_and_keeps_the_raw_score(
+    course, quiz, enrolled, learner
+) -> None:
+    services.course_policy_update(
+        course=course,
+        late=CoursePolicy.Late.PENALTY,
+        penalty_percent_per_day=10,
+        penalty_cap_percent=50,
+        answer_reveal=CoursePolicy.Reveal.AFTER_DUE,
+    )
+    _due(course, quiz, -50)
+    api = APIClient()
+    api.force_authenticate(learner)
+    attempt_id = api.post(f"/api/quizzes/{quiz.pk}/attempts/").json()["id"]
+
+    body = api.post(f"/api/attempts/{attempt_id}/submit/").json()
+    html = _client(learner).get(f"/attempts/{attempt_id}/results/").content.decode()
+
+    assert body["late_penalty"] == {
+        "fraction": 0.3,
+        "reason": "Submitted 3 days late: 10% per day late, 30% taken off.",
+    }
+    assert body["score"] == QuizAttempt.objects.get(pk=attempt_id).score == 0.0
+    assert "Late penalty: 30%." in html
+    assert "the gradebook applies the penalty" in html
