@@ -47,3 +47,10 @@ class PolicyForm(forms.Form):
     answer_reveal = forms.ChoiceField(
         label="Show correct answers and explanations", choices=CoursePolicy.Reveal.choices
     )
+
+
+class QuizAnswerPolicyForm(forms.Form):
+    item = forms.CharField(max_length=40)
+    answer_reveal = forms.ChoiceField(
+        choices=[("", "The course's choice"), *CoursePolicy.Reveal.choices], required=False
+    )

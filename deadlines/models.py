@@ -171,3 +171,19 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"Extension for {self.user_id} to {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class QuizPolicy(models.Model):
+    """One quiz's own choice of when its correct answers are shown, over the course's."""
+
+    quiz = models.OneToOneField(
+        "courseware.Quiz", on_delete=models.CASCADE, related_name="answer_policy"
+    )
+    answer_reveal = models.CharField(max_length=12, choices=CoursePolicy.Reveal.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "quiz policies"
+
+    def __str__(self) -> str:
+        return f"Answer policy of quiz {self.quiz_id}"

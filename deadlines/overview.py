@@ -13,7 +13,7 @@ from datetime import datetime
 from django.http import Http404
 
 from courseware.models import Cohort, Course, CourseRole, Enrolment, Module, Quiz
-from deadlines.models import CoursePolicy, DueDate, Extension
+from deadlines.models import CoursePolicy, DueDate, Extension, QuizPolicy
 from deadlines.selectors import Item, course_policy, item_key
 from grading.models import Exercise
 
@@ -27,6 +27,7 @@ class ItemRow:
     label: str
     default: datetime | None = None
     by_cohort: list[tuple[Cohort, datetime | None]] = field(default_factory=list)
+    answer_reveal: str = ""  # a quiz's own choice (blank: the course's)
 
     @property
     def key(self) -> str:
@@ -41,6 +42,10 @@ class DeadlinesOverview:
     rows: list[ItemRow]
     extensions: list[Extension]
     learners: list[Enrolment]
+
+    @property
+    def quiz_rows(self) -> list[ItemRow]:
+        return [row for row in self.rows if row.kind == "quiz"]
 
 
 def course_items(*, course: Course) -> list[ItemRow]:
@@ -77,7 +82,14 @@ def deadlines_overview(*, course: Course) -> DeadlinesOverview:
     for row in DueDate.objects.filter(course=course):
         field_name = next(name for name in KINDS if getattr(row, f"{name}_id") is not None)
         dates[((field_name, getattr(row, f"{field_name}_id")), row.cohort_id)] = row.due_at
+    own_choice = dict(
+        QuizPolicy.objects.filter(quiz__module__course=course).values_list(
+            "quiz_id", "answer_reveal"
+        )
+    )
     for item_row in rows:
+        if item_row.kind == "quiz":
+            item_row.answer_reveal = own_choice.get(item_row.item.pk, "")
         key = item_key(item_row.item)
         item_row.default = dates.get((key, None))
         item_row.by_cohort = [(cohort, dates.get((key, cohort.pk))) for cohort in cohorts]

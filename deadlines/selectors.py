@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from courseware.models import Enrolment, Module, Quiz, QuizAttempt
-from deadlines.models import CoursePolicy, DueDate, Extension
+from deadlines.models import CoursePolicy, DueDate, Extension, QuizPolicy
 from deadlines.policy import CLOSE, ON_TIME, LatePenalty, LateRule, late_penalty, time_left_text
 from grading.models import Exercise
 
@@ -200,11 +200,17 @@ def late_refusal(*, user_id: int | None, item: Item, at: datetime | None = None)
     )
 
 
+def answer_reveal_choice(*, quiz: Quiz) -> str:
+    """When `quiz` shows its correct answers: its own choice if it has one, else the course's."""
+    own = QuizPolicy.objects.filter(quiz=quiz).values_list("answer_reveal", flat=True).first()
+    return str(own or course_policy(course_id=quiz.module.course_id).answer_reveal)
+
+
 def answers_revealed(*, user: Any, quiz: Quiz, at: datetime | None = None) -> bool:
     """Whether `user` may see the correct answers and explanations of `quiz`'s attempts now,
-    under the course's choice (CoursePolicy.answer_reveal)."""
+    under the quiz's choice or else the course's (`answer_reveal_choice`)."""
     at = at or timezone.now()
-    choice = course_policy(course_id=quiz.module.course_id).answer_reveal
+    choice = answer_reveal_choice(quiz=quiz)
     if choice == CoursePolicy.Reveal.ALWAYS:
         return True
     due = due_for(user=user, item=quiz)
@@ -239,5 +245,4 @@ REVEAL_WITHHELD: dict[str, str] = {
 
 def reveal_withheld_text(*, quiz: Quiz) -> str:
     """What the results page says instead of the answers."""
-    choice = course_policy(course_id=quiz.module.course_id).answer_reveal
-    return REVEAL_WITHHELD.get(str(choice), "")
+    return REVEAL_WITHHELD.get(answer_reveal_choice(quiz=quiz), "")

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
-from courseware.models import Cohort, Course, Enrolment
-from deadlines.models import CoursePolicy, DueDate, Extension
+from courseware.models import Cohort, Course, Enrolment, Quiz
+from deadlines.models import CoursePolicy, DueDate, Extension, QuizPolicy
 from deadlines.selectors import Item, item_course_id, item_key
 
 MAX_REASON = 2000
@@ -125,3 +125,17 @@ def course_policy_update(
             },
         )
     return policy
+
+
+def quiz_answer_policy_set(*, course: Course, quiz: Quiz, answer_reveal: str) -> None:
+    """Give `quiz` its own choice of when answers are shown; blank: follow the course's."""
+    _check_item(course=course, item=quiz)
+    if answer_reveal and answer_reveal not in CoursePolicy.Reveal.values:
+        raise ApplicationError("Unknown choice of when answers are shown.")
+    with transaction.atomic():
+        if answer_reveal:
+            QuizPolicy.objects.update_or_create(
+                quiz=quiz, defaults={"answer_reveal": answer_reveal}
+            )
+        else:
+            QuizPolicy.objects.filter(quiz=quiz).delete()

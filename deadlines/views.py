@@ -18,12 +18,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from courseware.errors import ApplicationError, learner_id
-from courseware.models import Cohort, Course, CourseRole
+from courseware.models import Cohort, Course, CourseRole, Quiz
 from courseware.permissions import instructor_required, teaching_staff_required
 from courseware.selectors.roster import course_role_of
 from deadlines import services
-from deadlines.forms import DueDateClearForm, DueDateForm, ExtensionForm, PolicyForm
-from deadlines.models import Extension
+from deadlines.forms import (
+    DueDateClearForm,
+    DueDateForm,
+    ExtensionForm,
+    PolicyForm,
+    QuizAnswerPolicyForm,
+)
+from deadlines.models import CoursePolicy, Extension
 from deadlines.overview import deadlines_overview, extension_item_label, item_from_key
 
 
@@ -46,6 +52,7 @@ def _page(request: HttpRequest, course: Course, error: str = "", status: int = 2
             "overview": overview,
             "extensions": [(ext, extension_item_label(ext)) for ext in overview.extensions],
             "policy_form": policy_form,
+            "reveal_choices": CoursePolicy.Reveal.choices,
             "is_instructor": course_role_of(user=request.user, course=course)
             == CourseRole.INSTRUCTOR,
             "error": error,
@@ -128,6 +135,15 @@ def _policy(request: HttpRequest, course: Course) -> str:
     return "Late and answer policy saved."
 
 
+def _quiz_answers(request: HttpRequest, course: Course) -> str:
+    data = _valid(QuizAnswerPolicyForm(request.POST))
+    quiz = item_from_key(course=course, key=data["item"])
+    if not isinstance(quiz, Quiz):
+        raise ApplicationError("Only a quiz has correct answers to show.")
+    services.quiz_answer_policy_set(course=course, quiz=quiz, answer_reveal=data["answer_reveal"])
+    return f"Answer policy of “{quiz.title}” saved."
+
+
 def _extension_grant(request: HttpRequest, course: Course) -> str:
     data = _valid(ExtensionForm(request.POST))
     item = item_from_key(course=course, key=data["item"])
@@ -151,5 +167,6 @@ def _extension_revoke(request: HttpRequest, course: Course, extension_pk: int) -
 due_set = instructor_required(require_POST(_handled(_due_set)))
 due_clear = instructor_required(require_POST(_handled(_due_clear)))
 policy_update = instructor_required(require_POST(_handled(_policy)))
+quiz_answers = instructor_required(require_POST(_handled(_quiz_answers)))
 extension_grant = teaching_staff_required(require_POST(_handled(_extension_grant)))
 extension_revoke = teaching_staff_required(require_POST(_handled(_extension_revoke)))

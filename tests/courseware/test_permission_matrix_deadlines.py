@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from deadlines import services
-from deadlines.models import CoursePolicy, DueDate, Extension
+from deadlines.models import CoursePolicy, DueDate, Extension, QuizPolicy
 from tests.courseware.test_permission_matrix import (
     INSTRUCTORS_ONLY,
     TEACHING_STAFF_ONLY,
@@ -48,6 +48,7 @@ def deadline_state() -> dict[str, list[tuple[Any, ...]]]:
             Extension.objects.order_by("pk").values_list("user_id", "quiz_id", "due_at", "reason")
         ),
         "policies": list(CoursePolicy.objects.order_by("pk").values_list("course_id", "late")),
+        "quiz policies": list(QuizPolicy.objects.values_list("quiz_id", "answer_reveal")),
     }
 
 
@@ -73,6 +74,13 @@ def _endpoints(dated: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any
                 "penalty_cap_percent": "0",
                 "answer_reveal": "due",
             },
+            instructors,
+            302,
+        ),
+        "quiz answers": (
+            "post",
+            f"{TEACH}/quiz-answers/",
+            {"item": quiz, "answer_reveal": "always"},
             instructors,
             302,
         ),
@@ -103,6 +111,7 @@ ENDPOINTS = [
     "due date set",
     "due date clear",
     "policy",
+    "quiz answers",
     "extension grant",
     "extension revoke",
 ]
@@ -140,6 +149,10 @@ def test_deadline_pages_and_actions(dated, endpoint, visitor) -> None:
             {"item": "quiz:{quiz}", "due_at": "2026-12-24T12:00"},
         ),
         ("/courses/other/teach/deadlines/due/clear/", {"item": "quiz:{quiz}"}),
+        (
+            "/courses/other/teach/deadlines/quiz-answers/",
+            {"item": "quiz:{quiz}", "answer_reveal": "always"},
+        ),
         ("/courses/other/teach/deadlines/extensions/{extension}/revoke/", {}),
         (
             "/courses/other/teach/deadlines/extensions/",

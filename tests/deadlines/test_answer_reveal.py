@@ -184,3 +184,41 @@ def test_always_shows_them_after_every_attempt(course, quiz, enrolled, learner) 
 
     assert all(marker in html for marker in EXPLANATIONS)
     assert json.loads(body)[1]["answers_revealed"] is True
+
+
+def test_a_quiz_may_choose_over_the_course(course, quiz, instructor, enrolled, learner) -> None:
+    _choose(course, CoursePolicy.Reveal.ALWAYS)
+    page = Client()
+    page.force_login(instructor)
+
+    saved = page.post(
+        "/courses/mini/teach/deadlines/quiz-answers/",
+        {"item": f"quiz:{quiz.pk}", "answer_reveal": CoursePolicy.Reveal.AFTER_DUE},
+    )
+    attempt, learner_page, api = _submitted_attempt(learner, quiz)
+    html, body = _shown(attempt, learner_page, api)
+
+    assert saved.status_code == 302
+    assert _leaks(html) == [] and _leaks(body) == []
+    assert "The correct answers and explanations are shown after the due date." in html
+    listing = page.get("/courses/mini/teach/deadlines/").content.decode()
+    assert "after the due date" in listing.split('id="quiz-answer-policies"')[1]
+
+    page.post(
+        "/courses/mini/teach/deadlines/quiz-answers/",
+        {"item": f"quiz:{quiz.pk}", "answer_reveal": ""},
+    )
+    assert "NUMERIC-EXPLANATION" in _shown(attempt, learner_page, api)[0]
+
+
+def test_only_a_quiz_has_an_answer_policy(course, module, instructor) -> None:
+    page = Client()
+    page.force_login(instructor)
+
+    response = page.post(
+        "/courses/mini/teach/deadlines/quiz-answers/",
+        {"item": f"module:{module.pk}", "answer_reveal": "always"},
+    )
+
+    assert response.status_code == 400
+    assert "Only a quiz has correct answers to show." in response.content.decode()
