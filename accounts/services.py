@@ -26,6 +26,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from accounts.models import Profile
 from accounts.tokens import email_verification_token
 from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttempt
+from deadlines.models import Extension
 from grading.models import Draft, HintReveal, Submission
 
 EXPORT_FORMAT = "academy-account-export/1"
@@ -280,6 +281,19 @@ def account_export(*, user: Any) -> dict[str, Any]:
             {**_exercise_ref(row.exercise), "code": row.code, "updated_at": _iso(row.updated_at)}
             for row in Draft.objects.filter(user=user).select_related(*related).order_by("pk")
         ],
+        # Extensions granted to the learner (those they granted as staff are the course's).
+        "extensions": [
+            {
+                "course": row.course.slug,
+                "item": str(row.module or row.quiz or row.exercise),
+                "due_at": _iso(row.due_at),
+                "reason": row.reason,
+                "granted_at": _iso(row.granted_at),
+            }
+            for row in Extension.objects.filter(user=user)
+            .select_related("course", "module", "quiz", "exercise")
+            .order_by("pk")
+        ],
     }
 
 
@@ -295,6 +309,7 @@ EXPORTED_MODELS = frozenset(
         "grading.Submission",
         "grading.HintReveal",
         "grading.Draft",
+        "deadlines.Extension",
     }
 )
 NOT_EXPORTED_MODELS = frozenset(

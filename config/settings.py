@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "accounts",
     "courseware",
     "grading",
+    "deadlines",
     "content",
     "monitoring",
     "django_prometheus",

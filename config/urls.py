@@ -16,5 +16,6 @@ urlpatterns = [
     path("exercises/", include("grading.urls")),
     path("api/grading/", include("grading.api.urls")),
     path("api/", include("courseware.api.urls")),
+    path("", include("deadlines.urls")),
     path("", include("courseware.urls")),
 ]

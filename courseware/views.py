@@ -22,6 +22,7 @@ from courseware.lesson_checks import lesson_check_feedback
 from courseware.models import Course, Lesson, Quiz, QuizAttempt
 from courseware.permissions import teaching_staff_required
 from courseware.questions import PARTIAL_CREDIT_RULE
+from deadlines.selectors import answers_revealed, reveal_withheld_text
 
 
 def _course(slug: str) -> Course:
@@ -216,6 +217,7 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
     if not attempt.is_submitted:
         return redirect("courseware:attempt", pk=attempt.pk)
     status = selectors.quiz_status_for_user(user=request.user, quiz=attempt.quiz)
+    reveal = answers_revealed(user=request.user, quiz=attempt.quiz)
     return render(
         request,
         "courseware/results.html",
@@ -224,8 +226,10 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "module": attempt.quiz.module,
             "course": attempt.quiz.module.course,
-            "items": selectors.attempt_results(attempt=attempt),
+            "items": selectors.attempt_results(attempt=attempt, reveal=reveal),
             "status": status,
+            "answers_revealed": reveal,
+            "withheld_text": "" if reveal else reveal_withheld_text(quiz=attempt.quiz),
         },
     )
 

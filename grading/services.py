@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
+from deadlines.selectors import late_refusal
 from grading.execution import grading_run_fail, grading_run_give_up
 from grading.models import Draft, Exercise, GradingRun, HintReveal, Submission, new_seed
 from grading.notebooks import (
@@ -85,6 +86,12 @@ def submission_create(
                 raise ApplicationError("Your code contains a NUL character.")
         payload = "\n".join(answers.values())
         kind = Submission.Kind.CODE
+    refusal = late_refusal(user_id=user.pk, item=exercise)
+    if refusal is not None:
+        # Refused, and nothing is lost: what was sent becomes the learner's draft.
+        if answers:
+            draft_save(user=user, exercise=exercise, code=answers)
+        raise ApplicationError(f"{refusal} Your code is kept as your draft.", status_code=403)
     with transaction.atomic():
         lock_learner(user_id=user.pk)
         _check_rate(user=user, exercise=exercise)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from courseware.models import Course, Enrolment, QuizAttempt
 from courseware.selectors import ModuleProgress, attempt_questions_public, attempt_results
+from deadlines.selectors import answers_revealed, late_penalty_for
 
 
 class AnswersInputSerializer(serializers.Serializer[Any]):
@@ -37,14 +38,19 @@ class AttemptSerializer(serializers.ModelSerializer[QuizAttempt]):
 
 
 def attempt_body(attempt: QuizAttempt) -> dict[str, Any]:
-    """An attempt as the API answers it: its questions, and its scores once submitted."""
+    """An attempt as the API answers it: its questions, and its scores once submitted (the
+    correct answers only when the course's answer policy allows them now)."""
     body = dict(AttemptSerializer(attempt).data)
-    if attempt.is_submitted:
+    if attempt.is_submitted and attempt.submitted_at is not None:
+        reveal = answers_revealed(user=attempt.user, quiz=attempt.quiz)
+        penalty = late_penalty_for(attempt.user, attempt.quiz, attempt.submitted_at)
         body.update(
             score=attempt.score,
             points=attempt.points,
             max_points=attempt.max_points,
-            questions=attempt_results(attempt=attempt),
+            answers_revealed=reveal,
+            late_penalty={"fraction": penalty.fraction, "reason": penalty.reason},
+            questions=attempt_results(attempt=attempt, reveal=reveal),
         )
     else:
         body["questions"] = attempt_questions_public(attempt=attempt)

@@ -1,7 +1,9 @@
 """API views: thin wrappers that parse input, call one service or selector and answer JSON.
 
 Before an attempt is submitted nothing here returns a correct answer or an explanation: the
-body comes from `serializers.attempt_body`, which shows results only once it is submitted.
+body comes from `serializers.attempt_body`, which shows results only once it is submitted, and
+the correct answers only when the course's answer policy allows them for this learner now
+(`deadlines.selectors.answers_revealed`).
 """
 
 from django.shortcuts import get_object_or_404

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from courseware.models import Module
+from deadlines.selectors import late_penalty_for
 from grading.feedback import feedback_to_json
 from grading.models import Exercise, GradingRun, Submission
 from grading.selectors import run_place
@@ -67,6 +68,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     runs = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     place = serializers.SerializerMethodField()
+    late_penalty = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
@@ -80,7 +82,13 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
             "status",
             "place",
             "runs",
+            "late_penalty",
         ]
+
+    def get_late_penalty(self, submission: Submission) -> dict[str, Any]:
+        """What lateness costs this submission (the runs' points stay raw) and why."""
+        penalty = late_penalty_for(submission.user, submission.exercise, submission.created_at)
+        return {"fraction": penalty.fraction, "reason": penalty.reason}
 
     def get_runs(self, submission: Submission) -> list[dict[str, Any]]:
         runs = sorted(submission.runs.all(), key=lambda run: run.number)
