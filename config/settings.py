@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "accounts",
     "courseware",
     "grading",
+    "gradebook",
     "content",
 ]
 
