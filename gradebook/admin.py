@@ -17,7 +17,15 @@ class ModuleWeightAdmin(admin.ModelAdmin):
 
 @admin.register(GradeOverride)
 class GradeOverrideAdmin(admin.ModelAdmin):
-    list_display = ["course", "user", "item_key", "score", "original_score", "created_by", "created_at"]
+    list_display = [
+        "course",
+        "user",
+        "item_key",
+        "score",
+        "original_score",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["course"]
     search_fields = ["user__username", "item_key", "reason"]
     readonly_fields = [f.name for f in GradeOverride._meta.fields]

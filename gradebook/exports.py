@@ -23,7 +23,7 @@ from typing import Any
 
 from courseware.models import Course
 from gradebook.selectors.items import CourseItems
-from gradebook.selectors.pages import GradebookQuery, gradebook_rows_all
+from gradebook.selectors.rows import GradebookRow
 from gradebook.selectors.submissions import SubmissionLine, exercise_submission_lines
 from grading.models import Exercise
 
@@ -54,9 +54,7 @@ def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
         buffer.truncate(0)
 
 
-def gradebook_table(
-    *, course: Course, items: CourseItems, query: GradebookQuery
-) -> Iterator[list[Any]]:
+def gradebook_table(*, items: CourseItems, rows: Iterable[GradebookRow]) -> Iterator[list[Any]]:
     yield [
         "First name",
         "Last name",
@@ -67,7 +65,7 @@ def gradebook_table(
         *[f"{item.label} (Real)" for item in items.items],
         "Course total (Real)",
     ]
-    for row in gradebook_rows_all(course=course, items=items, query=query):
+    for row in rows:
         user = row.enrolment.user
         cohort = row.enrolment.cohort
         yield [

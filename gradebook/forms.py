@@ -9,13 +9,17 @@ from django import forms
 from courseware.models import Module
 from gradebook.selectors.items import CourseItems, TypeWeights
 
-WEIGHT = {"min_value": 0, "max_value": 1000, "decimal_places": 3, "max_digits": 8}
+
+def weight_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_value=1000, decimal_places=3, max_digits=8
+    )
 
 
 class WeightsForm(forms.Form):
-    lessons = forms.DecimalField(label="Lessons read", **WEIGHT)
-    quizzes = forms.DecimalField(label="Quizzes", **WEIGHT)
-    exercises = forms.DecimalField(label="Exercises", **WEIGHT)
+    lessons = weight_field("Lessons read")
+    quizzes = weight_field("Quizzes")
+    exercises = weight_field("Exercises")
 
     def __init__(self, *args: Any, items: CourseItems, modules: list[Module], **kwargs: Any):
         initial = {
@@ -25,10 +29,11 @@ class WeightsForm(forms.Form):
         }
         for module in modules:
             initial[f"module_{module.pk}"] = items.module_weights.get(module.pk, 1.0)
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.modules = modules
         for module in modules:
-            self.fields[f"module_{module.pk}"] = forms.DecimalField(label=module.title, **WEIGHT)
+            self.fields[f"module_{module.pk}"] = weight_field(module.title)
 
     def type_weights(self) -> TypeWeights:
         data = self.cleaned_data
@@ -48,7 +53,12 @@ class WeightsForm(forms.Form):
 class OverrideForm(forms.Form):
     item = forms.CharField(max_length=400)
     score = forms.DecimalField(
-        label="Score (%)", min_value=0, max_value=100, decimal_places=2, max_digits=5, required=False
+        label="Score (%)",
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        max_digits=5,
+        required=False,
     )
     reason = forms.CharField(max_length=1000)
     withdraw = forms.BooleanField(required=False)

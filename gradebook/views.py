@@ -3,14 +3,17 @@ the two CSV exports. Teaching staff see and override; only instructors change th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware.errors import ApplicationError, learner_id
-from courseware.http import handles_application_errors
+from courseware.http import error_page, handles_application_errors
 from courseware.models import Course, CourseRole, Module
 from courseware.permissions import instructor_required, teaching_staff_required
 from courseware.selectors.roster import course_cohorts, course_role_of
@@ -24,6 +27,7 @@ from gradebook.selectors.pages import (
     STATUSES,
     GradebookQuery,
     gradebook_page,
+    gradebook_rows_all,
     learner_enrolment,
 )
 from gradebook.selectors.submissions import exercise_of_course, exercise_test_ids
@@ -64,21 +68,25 @@ def gradebook(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @teaching_staff_required
 @require_GET
-@handles_application_errors
-def gradebook_export(request: HttpRequest, course_slug: str) -> StreamingHttpResponse:
+def gradebook_export(request: HttpRequest, course_slug: str) -> HttpResponseBase:
+    """The gradebook as CSV, streamed; the filters are checked before the first line."""
     course = get_object_or_404(Course, slug=course_slug)
-    query = GradebookQuery.from_params(request.GET)
-    table = exports.gradebook_table(course=course, items=course_items(course=course), query=query)
+    try:
+        query = GradebookQuery.from_params(request.GET)
+        items = course_items(course=course)
+        rows = gradebook_rows_all(course=course, items=items, query=query)
+    except ApplicationError as error:
+        return error_page(request, error)
+    table = exports.gradebook_table(items=items, rows=rows)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     return _csv(exports.csv_lines(table), f"{course.slug}-gradebook-{stamp}.csv")
 
 
 @teaching_staff_required
 @require_GET
-@handles_application_errors
 def submissions_export(
     request: HttpRequest, course_slug: str, module_slug: str, exercise_slug: str
-) -> StreamingHttpResponse:
+) -> HttpResponseBase:
     course = get_object_or_404(Course, slug=course_slug)
     exercise = exercise_of_course(course=course, module_slug=module_slug, slug=exercise_slug)
     if exercise is None:
@@ -89,7 +97,7 @@ def submissions_export(
     return _csv(exports.csv_lines(table), f"{course.slug}-{exercise.slug}-submissions.csv")
 
 
-def _csv(lines: object, filename: str) -> StreamingHttpResponse:
+def _csv(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"

@@ -118,8 +118,10 @@ def gradebook_page(
     if query.sort in ("total", "-total"):
         rows = gradebook_rows(course=course, items=items, enrolments=list(enrolments))
         rows.sort(key=_by_total, reverse=query.sort == "-total")
-        page = Paginator(rows, per_page).get_page(query.page)
-        return GradebookPage(items=items, rows=list(page.object_list), page=page, query=query)
+        row_page = Paginator(rows, per_page).get_page(query.page)
+        return GradebookPage(
+            items=items, rows=list(row_page.object_list), page=row_page, query=query
+        )
     page = Paginator(enrolments, per_page).get_page(query.page)
     rows = gradebook_rows(course=course, items=items, enrolments=list(page.object_list))
     return GradebookPage(items=items, rows=rows, page=page, query=query)
@@ -129,12 +131,18 @@ def gradebook_rows_all(
     *, course: Course, items: CourseItems, query: GradebookQuery, chunk: int = EXPORT_CHUNK
 ) -> Iterator[GradebookRow]:
     """Every row the query selects, by name, read `chunk` learners at a time for streaming:
-    a fixed number of queries per chunk, whatever the size of the course."""
-    enrolments = list(learner_enrolments(course=course, query=replace(query, sort="name")))
-    for start in range(0, len(enrolments), chunk):
-        yield from gradebook_rows(
-            course=course, items=items, enrolments=enrolments[start : start + chunk]
-        )
+    a fixed number of queries per chunk, whatever the size of the course. The query is checked
+    here, before the first row is asked for, so bad input is refused before a response starts."""
+    selected = learner_enrolments(course=course, query=replace(query, sort="name"))
+
+    def rows() -> Iterator[GradebookRow]:
+        enrolments = list(selected)
+        for start in range(0, len(enrolments), chunk):
+            yield from gradebook_rows(
+                course=course, items=items, enrolments=enrolments[start : start + chunk]
+            )
+
+    return rows()
 
 
 def learner_enrolment(*, course: Course, user_pk: int) -> Enrolment | None:

@@ -89,8 +89,9 @@ def _progress(*, course: Course, user_ids: list[int]) -> _Progress:
         user_id__in=user_ids,
         quiz__module__course=course,
         status=QuizAttempt.Status.SUBMITTED,
-        submitted_at__isnull=False,
     ).values_list("user_id", "quiz_id", "quiz__keep", "score", "submitted_at"):
+        if submitted_at is None:  # a submitted attempt always has its time; never trust it
+            continue
         attempts[(user_id, quiz_id)].append((submitted_at, score or 0.0))
         keep_rule[quiz_id] = keep
     quizzes = {}

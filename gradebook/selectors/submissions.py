@@ -114,7 +114,7 @@ def exercise_submission_lines(
     )
     batch: list[dict[str, Any]] = []
     for row in rows.iterator(chunk_size=chunk):
-        batch.append(row)
+        batch.append(dict(row))
         if len(batch) == chunk:
             yield from _lines(course, exercise, batch)
             batch = []
