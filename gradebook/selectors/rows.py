@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import Count, Max
@@ -168,37 +168,29 @@ def gradebook_rows(
     if not user_ids:
         return []
     progress = _progress(course=course, user_ids=user_ids)
-    raw = {
-        (user_id, item.key): _raw_cell(item, user_id, progress)
-        for user_id in user_ids
-        for item in items.items
-    }
-    penalties = late_penalties(
-        course=course,
-        checks=[
-            LateCheck(user_id=user_id, item_key=key, done_at=cell.done_at)
-            for (user_id, key), cell in raw.items()
-            if cell.done_at is not None
-        ],
-    )
-    rows = []
-    for enrolment in enrolments:
-        user_id = int(enrolment.user_id)
+    overrides = progress.overrides
+    table: list[list[GradeCell]] = []
+    checks: list[tuple[int, int, LateCheck]] = []  # (row, column, check) of work done
+    for row_index, user_id in enumerate(user_ids):
         cells = []
-        for item in items.items:
-            cell = raw[(user_id, item.key)]
-            check = LateCheck(user_id=user_id, item_key=item.key, done_at=cell.done_at)
-            cells.append(
-                GradeCell(
-                    item=item,
-                    raw=cell.raw,
-                    detail=cell.detail,
-                    done_at=cell.done_at,
-                    penalty=penalties.get(check, NO_PENALTY),
-                    override=progress.overrides.get((user_id, item.key)),
-                )
-            )
-        rows.append(
-            GradebookRow(enrolment=enrolment, cells=cells, total=_total(cells, items.total_weight))
-        )
+        for column, item in enumerate(items.items):
+            cell = _raw_cell(item, user_id, progress)
+            override = overrides.get((user_id, item.key))
+            if override is not None:
+                cell = replace(cell, override=override)
+            if cell.done_at is not None:
+                checks.append((row_index, column, LateCheck(user_id, item.key, cell.done_at)))
+            cells.append(cell)
+        table.append(cells)
+    penalties = late_penalties(course=course, checks=[check for _, _, check in checks])
+    if penalties:
+        for row_index, column, check in checks:
+            penalty = penalties.get(check)
+            if penalty is not None:
+                cells = table[row_index]
+                cells[column] = replace(cells[column], penalty=penalty)
+    rows = [
+        GradebookRow(enrolment=enrolment, cells=cells, total=_total(cells, items.total_weight))
+        for enrolment, cells in zip(enrolments, table, strict=True)
+    ]
     return rows

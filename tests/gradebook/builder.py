@@ -30,6 +30,7 @@ from courseware.models import (
 from grading.models import Exercise, GradingRun, Submission
 from tests.grading.notebook_factory import softmax_notebook
 
+BATCH = 2000  # rows per INSERT: well under PostgreSQL's 65,535 parameters
 TESTS = (("test_small", 1.0), ("test_large_logits", 2.0), ("test_batched", 2.0))
 
 
@@ -106,19 +107,25 @@ def add_learners(
 ) -> list[int]:
     """Enrol `count` learners with activity; returns their user pks."""
     users = get_user_model().objects.bulk_create(
-        get_user_model()(
-            username=f"{prefix}{n:05d}",
-            email=f"{prefix}{n:05d}@example.org",
-            first_name="Learner",
-            last_name=f"{n}",
-            password="!",
-        )
-        for n in range(count)
+        [
+            get_user_model()(
+                username=f"{prefix}{n:05d}",
+                email=f"{prefix}{n:05d}@example.org",
+                first_name="Learner",
+                last_name=f"{n}",
+                password="!",
+            )
+            for n in range(count)
+        ],
+        batch_size=BATCH,
     )
     cohort, _ = Cohort.objects.get_or_create(course=built.course, name=cohort_name)
     Enrolment.objects.bulk_create(
-        Enrolment(user=user, course=built.course, role=CourseRole.LEARNER, cohort=cohort)
-        for user in users
+        [
+            Enrolment(user=user, course=built.course, role=CourseRole.LEARNER, cohort=cohort)
+            for user in users
+        ],
+        batch_size=BATCH,
     )
     now = timezone.now()
     reads, attempts, progress, submissions = [], [], [], []
@@ -153,23 +160,30 @@ def add_learners(
                 submissions.append(
                     Submission(exercise=exercise, user=user, kind="code", payload="", answers={})
                 )
-    LessonRead.objects.bulk_create(reads)
-    QuizAttempt.objects.bulk_create(attempts)
-    ExerciseProgress.objects.bulk_create(progress)
-    made = Submission.objects.bulk_create(submissions)
+    LessonRead.objects.bulk_create(reads, batch_size=BATCH)
+    QuizAttempt.objects.bulk_create(attempts, batch_size=BATCH)
+    ExerciseProgress.objects.bulk_create(progress, batch_size=BATCH)
+    made = Submission.objects.bulk_create(submissions, batch_size=BATCH)
     GradingRun.objects.bulk_create(
-        GradingRun(
-            submission=submission,
-            status=GradingRun.Status.GRADED,
-            points=3.0,
-            max_points=5.0,
-            feedback={
-                "cells": [
-                    {"grade_id": grade_id, "points": points if n < 2 else 0.0, "max_points": points}
-                    for n, (grade_id, points) in enumerate(TESTS)
-                ]
-            },
-        )
-        for submission in made
+        [
+            GradingRun(
+                submission=submission,
+                status=GradingRun.Status.GRADED,
+                points=3.0,
+                max_points=5.0,
+                feedback={
+                    "cells": [
+                        {
+                            "grade_id": grade_id,
+                            "points": points if n < 2 else 0.0,
+                            "max_points": points,
+                        }
+                        for n, (grade_id, points) in enumerate(TESTS)
+                    ]
+                },
+            )
+            for submission in made
+        ],
+        batch_size=BATCH,
     )
     return [int(user.pk) for user in users]

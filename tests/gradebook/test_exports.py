@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from courseware.enrolment import enrol_with_role
 from courseware.models import Cohort, ExerciseProgress
 from gradebook import services
+from gradebook.penalties import Penalty
 from grading.models import GradingRun, Submission
 from tests.courseware.factories import UserFactory
 from tests.gradebook.conftest import client_of
@@ -161,3 +162,32 @@ def test_an_exercise_of_another_course_is_not_found(built, instructor) -> None:
     )
 
     assert response.status_code == 404
+
+
+def test_submissions_csv_flags_what_the_hook_calls_late(built, instructor, monkeypatch) -> None:
+    exercise = built.exercises[built.modules[0].pk][0]
+    ann = UserFactory(username="ann", email="ann@example.org")
+    enrol_with_role(user_id=ann.pk, course=built.course)
+    on_time = Submission.objects.create(
+        exercise=exercise, user=ann, kind="code", payload="", answers={}
+    )
+    late = Submission.objects.create(
+        exercise=exercise, user=ann, kind="code", payload="", answers={}
+    )
+
+    def after_the_first(*, course, checks):
+        assert {check.item_key for check in checks} == {"exercise:m1:ex1"}
+        return {
+            check: Penalty(fraction=0.1, is_late=True, reason="=2 days late")
+            for check in checks
+            if check.done_at == late.created_at
+        }
+
+    monkeypatch.setattr("gradebook.selectors.submissions.late_penalties", after_the_first)
+
+    rows = _read(client_of(instructor).get(SUBMISSIONS))
+
+    assert [(row[3], row[-3:]) for row in rows[1:]] == [
+        (str(on_time.pk), ["no", "", ""]),
+        (str(late.pk), ["yes", "10", "'=2 days late"]),
+    ]

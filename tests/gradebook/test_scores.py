@@ -12,6 +12,7 @@ from courseware.errors import ApplicationError
 from courseware.models import Enrolment, ExerciseProgress, LessonRead, Quiz, QuizAttempt
 from gradebook import services
 from gradebook.models import GradeOverride
+from gradebook.penalties import NO_PENALTY, LateCheck, Penalty, late_penalties
 from gradebook.selectors.items import TypeWeights, course_items
 from gradebook.selectors.pages import GradebookQuery, gradebook_page, learner_enrolment
 from gradebook.selectors.rows import gradebook_rows
@@ -269,3 +270,51 @@ def test_a_cohort_of_another_course_is_refused(built, alice) -> None:
         gradebook_page(
             course=built.course, query=GradebookQuery.from_params({"cohort": str(foreign.pk)})
         )
+
+
+def test_a_late_penalty_from_the_hook_is_applied_and_the_raw_score_kept(
+    built, alice, ta, monkeypatch
+) -> None:
+    """The deadlines app fills gradebook.penalties.late_penalties; here it is stood in for by
+    a policy of 20% off the quiz of module 1, to show what the gradebook does with an answer."""
+    asked = []
+
+    def twenty_percent_off_quiz(*, course, checks):
+        asked.extend(checks)
+        return {
+            check: Penalty(fraction=0.2, is_late=True, reason="1 day late")
+            for check in checks
+            if check.item_key == "quiz:m1"
+        }
+
+    monkeypatch.setattr("gradebook.selectors.rows.late_penalties", twenty_percent_off_quiz)
+
+    row = _row(built, alice)
+    cell = next(c for c in row.cells if c.item.key == "quiz:m1")
+
+    assert (cell.raw, cell.after_penalty, cell.kept) == (1.0, 0.8, 0.8)
+    assert cell.penalty.reason == "1 day late"
+    assert row.total == pytest.approx((0.5 + 0.8 + 0.8) / 6)
+    assert {check.item_key for check in asked} == {"lessons:m1", "quiz:m1", "exercise:m1:ex1"}
+    assert all(check.user_id == alice.pk and check.done_at for check in asked)
+
+    services.grade_override_set(
+        course=built.course,
+        learner_pk=alice.pk,
+        item_key="quiz:m1",
+        score=1.0,
+        reason="Extension granted late",
+        by_pk=ta.pk,
+    )
+    cell = next(c for c in _row(built, alice).cells if c.item.key == "quiz:m1")
+    assert (cell.raw, cell.after_penalty, cell.kept) == (1.0, 0.8, 1.0)
+    assert GradeOverride.objects.get().original_score == 0.8
+
+
+def test_the_hook_today_reports_nothing_late(built) -> None:
+    check = LateCheck(user_id=1, item_key="quiz:m1", done_at=timezone.now())
+
+    assert late_penalties(course=built.course, checks=[check]) == {}
+    assert NO_PENALTY.apply(0.7) == 0.7
+    assert Penalty(fraction=0.25, is_late=True).apply(0.8) == pytest.approx(0.6)
+    assert Penalty(fraction=3, is_late=True).apply(0.8) == 0.0
