@@ -23,7 +23,7 @@ from gradebook.selectors.items import EXERCISE, LESSONS, QUIZ, CourseItems, Grad
 Key = tuple[int, int]  # (user pk, module or quiz pk)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GradeCell:
     """One learner's score on one item, 0..1 at each step: raw -> after penalty -> kept."""
 
