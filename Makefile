@@ -104,7 +104,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy config accounts courseware grading content sandbox
+	$(VENV)/bin/mypy config accounts courseware grading gradebook content sandbox
 
 test: setup test-packages deploy-packages services docker-daemon sandbox-image lint typecheck
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
@@ -116,6 +116,7 @@ bench: export DJANGO_SETTINGS_MODULE = config.test_settings
 bench: setup
 	$(PY) bench/sandbox.py
 	$(PY) bench/grading.py
+	DATABASE_URL=$(TEST_DATABASE_URL) CONN_MAX_AGE=0 $(PY) bench/gradebook.py
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache

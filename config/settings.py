@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "courseware",
     "grading",
     "deadlines",
+    "gradebook",
     "content",
     "monitoring",
     "django_prometheus",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Log-in, sign-up, password reset and change, the account page (issue 12).
     path("accounts/", include("accounts.urls")),
+    path("courses/<slug:course_slug>/teach/gradebook/", include("gradebook.urls")),
     path("exercises/", include("grading.urls")),
     path("api/grading/", include("grading.api.urls")),
     path("api/", include("courseware.api.urls")),

@@ -45,6 +45,15 @@ class ModuleProgress:
         return self.exercise_points / self.exercise_max_points
 
 
+def kept_attempt(*, keep: str, attempts: list[tuple[datetime, float]]) -> tuple[datetime, float]:
+    """The (submitted_at, score) that counts of one learner's submitted attempts at a quiz: the
+    best (the earliest of equal bests) or the last, following the quiz's `keep` rule. The one
+    place this rule lives: the progress table and the gradebook both read it here."""
+    if keep == Quiz.Keep.BEST:
+        return max(attempts, key=lambda attempt: (attempt[1], -attempt[0].timestamp()))
+    return max(attempts)
+
+
 def _kept_scores(quizzes: dict[int, Quiz], attempts: Iterable[Any]) -> dict[tuple[int, int], Any]:
     """(user, quiz) -> (kept score, attempts), the kept score following the quiz's rule."""
     grouped: dict[tuple[int, int], list[tuple[datetime, float]]] = defaultdict(list)
@@ -52,8 +61,7 @@ def _kept_scores(quizzes: dict[int, Quiz], attempts: Iterable[Any]) -> dict[tupl
         grouped[(user_id, quiz_id)].append((submitted_at, score or 0.0))
     kept = {}
     for key, rows in grouped.items():
-        quiz = quizzes[key[1]]
-        score = max(s for _, s in rows) if quiz.keep == Quiz.Keep.BEST else max(rows)[1]
+        _, score = kept_attempt(keep=quizzes[key[1]].keep, attempts=rows)
         kept[key] = (score, len(rows))
     return kept
 
