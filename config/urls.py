@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from courseware.api.docs import redoc_view, schema_view, swagger_view
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -11,6 +12,10 @@ urlpatterns = [
     # Log-in, sign-up, password reset and change, the account page (issue 12).
     path("accounts/", include("accounts.urls")),
     path("exercises/", include("grading.urls")),
+    # The OpenAPI schema and its readers (README, "The API").
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", swagger_view, name="api-docs"),
+    path("api/redoc/", redoc_view, name="api-redoc"),
     path("api/grading/", include("grading.api.urls")),
     path("api/", include("courseware.api.urls")),
     path("", include("courseware.urls")),
