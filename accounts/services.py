@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.models import Profile
+from accounts.models import ApiToken, Profile
 from accounts.tokens import email_verification_token
 from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttempt
 from grading.models import Draft, HintReveal, Submission
@@ -280,6 +280,17 @@ def account_export(*, user: Any) -> dict[str, Any]:
             {**_exercise_ref(row.exercise), "code": row.code, "updated_at": _iso(row.updated_at)}
             for row in Draft.objects.filter(user=user).select_related(*related).order_by("pk")
         ],
+        # The tokens' names and dates; their secrets are not stored, their hashes stay here.
+        "api_tokens": [
+            {
+                "name": row.name,
+                "prefix": row.prefix,
+                "created_at": _iso(row.created_at),
+                "last_used_at": _iso(row.last_used_at),
+                "revoked_at": _iso(row.revoked_at),
+            }
+            for row in ApiToken.objects.filter(user=user).order_by("pk")
+        ],
     }
 
 
@@ -288,6 +299,7 @@ def account_export(*, user: Any) -> dict[str, Any]:
 EXPORTED_MODELS = frozenset(
     {
         "accounts.Profile",
+        "accounts.ApiToken",
         "courseware.Enrolment",
         "courseware.LessonRead",
         "courseware.QuizAttempt",

@@ -124,7 +124,8 @@ class ProblemSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(help_text="A short summary of that kind of problem.")
     status = serializers.IntegerField(help_text="The HTTP status code.")
     detail = serializers.CharField(help_text="What went wrong with this request.")
-    fields = serializers.DictField(
+    # DRF takes declared fields off the class, so this one does not hide `Serializer.fields`.
+    fields = serializers.DictField(  # type: ignore[assignment]
         required=False,
         child=serializers.JSONField(),
         help_text="Per input field, the list of what is wrong with it.",

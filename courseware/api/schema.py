@@ -26,7 +26,7 @@ class ProblemAutoSchema(AutoSchema):
         for code in (*COMMON_PROBLEMS, *extra):
             if code in responses:
                 continue
-            responses[code] = self._get_response_for_code(
+            responses[code] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                 ProblemSerializer, code, media_types=[PROBLEM_MEDIA_TYPE], direction=direction
             )
         return responses
