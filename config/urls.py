@@ -20,3 +20,6 @@ urlpatterns = [
     path("api/", include("courseware.api.urls")),
     path("", include("courseware.urls")),
 ]
+
+# Unknown paths under /api/ answer a problem+json 404 like every other API error.
+handler404 = "courseware.api.errors.page_not_found"

@@ -16,6 +16,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -131,3 +133,12 @@ class ProblemSerializer(serializers.Serializer[Any]):
         help_text="Per input field, the list of what is wrong with it.",
     )
     error = serializers.CharField(help_text="The same as `detail`, for older clients.")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 404 (config.urls.handler404): a problem for a path under /api/ that names no
+    endpoint (an API client reads JSON, not the HTML page), Django's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = problem_body(status=404, detail="No such API endpoint or object.")
+        return JsonResponse(body, status=404, content_type=PROBLEM_MEDIA_TYPE)
+    return defaults.page_not_found(request, exception or Http404())

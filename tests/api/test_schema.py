@@ -71,3 +71,12 @@ def test_other_pages_keep_the_strict_style_policy(db) -> None:
     policy = Client().get("/accounts/login/")["Content-Security-Policy"]
 
     assert "'unsafe-inline'" not in policy
+
+
+def test_an_unknown_api_path_is_a_problem_not_a_page(db) -> None:
+    response = Client().get("/api/courses/mini/lessons/%C3%A7/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"].endswith(":not-found")
+    assert Client().get("/no-such-page/")["Content-Type"].startswith("text/html")
