@@ -4,6 +4,7 @@ their last use recorded, revoked for good; token requests skip CSRF, the session
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 from django.test import Client
@@ -126,3 +127,20 @@ def test_an_inactive_users_token_is_refused(tokens, people) -> None:
     people["learner"].save(update_fields=["is_active"])
 
     assert token_client(tokens["learner"]).get("/api/courses/").status_code == 403
+
+
+def test_the_data_export_lists_tokens_without_their_hashes(tokens, people) -> None:
+    token = ApiToken.objects.get(user=people["learner"])
+
+    data = _logged_in(people["learner"]).get("/accounts/export/").json()
+
+    assert data["api_tokens"] == [
+        {
+            "name": "learner's script",
+            "prefix": token.prefix,
+            "created_at": token.created_at.isoformat(),
+            "last_used_at": None,
+            "revoked_at": None,
+        }
+    ]
+    assert token.key_hash not in json.dumps(data)
