@@ -45,6 +45,9 @@ def test_the_live_schema_is_served(db) -> None:
 
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Academy API"
+    as_json = Client().get("/api/schema/?format=json")
+    assert as_json.status_code == 200
+    assert as_json.json()["openapi"] == "3.1.0"
 
 
 def test_the_docs_pages_load_only_this_sites_files(db) -> None:
