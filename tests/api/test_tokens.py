@@ -144,3 +144,16 @@ def test_the_data_export_lists_tokens_without_their_hashes(tokens, people) -> No
         }
     ]
     assert token.key_hash not in json.dumps(data)
+
+
+def test_a_bad_token_is_refused_even_beside_a_logged_in_session(tokens, people) -> None:
+    """The header is what a program meant to authenticate with: a valid session cookie next to
+    a revoked token must not let the request through (found by the browser test)."""
+    token = ApiToken.objects.get(user=people["learner"])
+    client = _logged_in(people["learner"])
+    client.post(f"/accounts/tokens/{token.pk}/revoke/")
+
+    response = client.get("/api/courses/", HTTP_AUTHORIZATION=f"Bearer {tokens['learner']}")
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "The token is not valid or was revoked."
