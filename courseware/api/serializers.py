@@ -20,13 +20,23 @@ from courseware.selectors import (
 
 # A question as the learner sees it: its prompt, options and saved answer before submission,
 # its correct answer, score and explanation after. Its keys depend on the question's type.
-_QUESTION = serializers.DictField(child=serializers.JSONField(allow_null=True))
+_QUESTION = serializers.DictField(child=serializers.JSONField())
+
+
+class AnyJSONField(serializers.JSONField):
+    """Any JSON value, null among them. (`allow_null=True` would say the same to DRF, but its
+    schema, "any value or null", makes a null match twice, which JSON Schema's oneOf refuses.)"""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None:
+            return True, None
+        return super().validate_empty_values(data)
 
 
 class AnswersInputSerializer(serializers.Serializer[Any]):
     """`{"answers": {question id: answer}}`; a null answer clears it. Checked by the service."""
 
-    answers = serializers.DictField(child=serializers.JSONField(allow_null=True))
+    answers = serializers.DictField(child=AnyJSONField())
 
 
 class QuizRefSerializer(serializers.Serializer[Any]):

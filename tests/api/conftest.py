@@ -3,6 +3,7 @@ personal token for each (made by the same service as the account page)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -71,3 +72,14 @@ def token_client(secret: str | None) -> APIClient:
     if secret is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How much the schemathesis run covered, when it ran (tests/api/test_schemathesis.py)."""
+    run = sys.modules.get("tests.api.test_schemathesis")
+    if run is None or not run.OPERATIONS:
+        return
+    terminalreporter.write_line(
+        f"schemathesis: {len(run.OPERATIONS)} operations, {run.RUN['examples']} example "
+        f"cases, {run.RUN['stateful']} stateful calls"
+    )

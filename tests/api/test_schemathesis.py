@@ -2,11 +2,12 @@
 learner's and an instructor's personal token: no answer is a 5xx, every answer matches the
 schema (status code documented, body and content type as documented).
 
-Two phases: the examples phase (the schema's examples, the rest filled in, the course's real
-slugs given as parameter values so that requests reach real rows) and the stateful phase
+Two phases: the examples phase (the schema's examples, the rest filled in, with the course's
+real slugs and primary keys in the paths, so that requests reach real rows) and the stateful phase
 (chains of calls along the links schemathesis infers from the schema, e.g. start an attempt,
 then read, answer and submit it). Both are bounded by example and step counts so the file
-adds well under two minutes; the counts of operations and cases it ran are printed.
+adds well under two minutes; the counts of operations and cases it ran are printed at the
+end of the run (tests/api/conftest.py).
 
 The app is called in-process through WSGI inside the test's transaction: submissions made by
 the run never reach the broker, so the run leaves nothing behind.
@@ -25,6 +26,9 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from schemathesis.config import SchemathesisConfig
+
+from courseware.services import quiz_attempt_start
+from grading.services import submission_create
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -86,25 +90,34 @@ def api_schema(people, tokens) -> Any:
     return schema
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report(pytestconfig) -> Iterator[None]:
-    """Says what the run covered, on the terminal even when output is captured."""
-    yield
-    line = (
-        f"schemathesis: {len(OPERATIONS)} operations, {RUN['examples']} example cases, "
-        f"{RUN['stateful']} stateful calls"
+@pytest.fixture
+def real_ids(people, course, exercise) -> dict[str, int]:
+    """The primary key that an example's `id` takes, by the path it is in: the course's real
+    quiz, lesson and exercise, and the learner's attempt and submission."""
+    quiz = course.modules.get(slug="basics").quiz
+    attempt, _ = quiz_attempt_start(user_id=people["learner"].pk, quiz=quiz)
+    submission = submission_create(
+        user=people["learner"], exercise=exercise, code={"answer": "def softmax(x):\n    x\n"}
     )
-    reporter = pytestconfig.pluginmanager.getplugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\n{line}")
+    return {
+        "/api/quizzes/": quiz.pk,
+        "/api/attempts/": attempt.pk,
+        "/api/lessons/": course.lessons.get(slug="first-steps").pk,
+        "/api/grading/exercises/": exercise.pk,
+        "/api/grading/submissions/": submission.pk,
+    }
 
 
 @schema.parametrize()
 @hypothesis.settings(
     max_examples=3, deadline=None, suppress_health_check=list(hypothesis.HealthCheck)
 )
-def test_examples_phase(case, people, tokens) -> None:
+def test_examples_phase(case, tokens, real_ids) -> None:
     OPERATIONS.add(f"{case.method} {case.path}")
+    for name in ("id", "quiz_pk"):
+        if name in (case.path_parameters or {}):
+            prefix = next(prefix for prefix in real_ids if case.path.startswith(prefix))
+            case.path_parameters[name] = real_ids[prefix]
     for role in ("learner", "instructor"):
         RUN["examples"] += 1
         case.call_and_validate(headers={"Authorization": f"Bearer {tokens[role]}"})
