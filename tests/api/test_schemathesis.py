@@ -110,7 +110,10 @@ def real_ids(people, course, exercise) -> dict[str, int]:
 
 @schema.parametrize()
 @hypothesis.settings(
-    max_examples=3, deadline=None, suppress_health_check=list(hypothesis.HealthCheck)
+    max_examples=3,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
 )
 def test_examples_phase(case, tokens, real_ids) -> None:
     OPERATIONS.add(f"{case.method} {case.path}")
@@ -137,6 +140,7 @@ def test_stateful_phase(api_schema, role, tokens) -> None:
         settings=hypothesis.settings(
             max_examples=40,
             stateful_step_count=8,
+            database=None,
             deadline=None,
             suppress_health_check=list(hypothesis.HealthCheck),
         )
