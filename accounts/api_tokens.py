@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -47,8 +48,10 @@ def api_token_create(*, user: Any, name: str) -> NewToken:
     if len(name) > 100:
         raise ApplicationError("A token's name has at most 100 characters.")
     with transaction.atomic():
-        active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
-        if len(list(active.values_list("pk", flat=True))) >= MAX_ACTIVE_TOKENS:
+        # The user's row is the lock: two parallel requests cannot both count 19 and make two.
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        active = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        if active.count() >= MAX_ACTIVE_TOKENS:
             raise ApplicationError(
                 f"You have {MAX_ACTIVE_TOKENS} active tokens: revoke one before making another."
             )

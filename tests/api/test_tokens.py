@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client
 
+from accounts.api_tokens import MAX_ACTIVE_TOKENS
 from accounts.models import ApiToken
 from courseware.models import LessonRead
 from tests.api.conftest import token_client
@@ -157,3 +158,18 @@ def test_a_bad_token_is_refused_even_beside_a_logged_in_session(tokens, people) 
 
     assert response.status_code == 403
     assert response.json()["detail"] == "The token is not valid or was revoked."
+
+
+def test_a_user_has_at_most_twenty_active_tokens(people) -> None:
+    client = _logged_in(people["learner"])
+    for number in range(MAX_ACTIVE_TOKENS):
+        assert client.post("/accounts/tokens/", {"name": f"script {number}"}).status_code == 201
+
+    refused = client.post("/accounts/tokens/", {"name": "one too many"})
+
+    assert refused.status_code == 400
+    assert "revoke one before making another" in refused.content.decode()
+    assert ApiToken.objects.filter(user=people["learner"]).count() == MAX_ACTIVE_TOKENS
+    first = ApiToken.objects.filter(user=people["learner"]).last()
+    client.post(f"/accounts/tokens/{first.pk}/revoke/")
+    assert client.post("/accounts/tokens/", {"name": "after revoking"}).status_code == 201
