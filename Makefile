@@ -10,7 +10,7 @@ ADDRESS ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image \
+.PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image schema \
 	deploy-packages deploy-images deploy-test metrics-check gpu-check
 
 setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
@@ -110,6 +110,14 @@ test: setup test-packages deploy-packages services docker-daemon sandbox-image l
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CONN_MAX_AGE=0 \
 		$(PY) -m pytest $(PYTEST_ARGS)
+
+# The API's OpenAPI schema, committed as docs/openapi.yaml (tests/api/test_schema.py fails when
+# it is stale). Generated under PostgreSQL's settings, as the tests run: the integer bounds in
+# the schema are the database's.
+schema: export DJANGO_SETTINGS_MODULE = config.test_settings
+schema: $(VENV)/.installed
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py spectacular --validate --fail-on-warn \
+		--file docs/openapi.yaml
 
 # Benchmarks load the settings as the tests do (a key drawn for the run, plain-http cookies).
 bench: export DJANGO_SETTINGS_MODULE = config.test_settings

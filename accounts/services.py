@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.models import Profile
+from accounts.models import ApiToken, Profile
 from accounts.tokens import email_verification_token
 from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttempt
 from deadlines.models import Extension
@@ -294,6 +294,17 @@ def account_export(*, user: Any) -> dict[str, Any]:
             .select_related("course", "module", "quiz", "exercise")
             .order_by("pk")
         ],
+        # The tokens' names and dates; their secrets are not stored, their hashes stay here.
+        "api_tokens": [
+            {
+                "name": row.name,
+                "prefix": row.prefix,
+                "created_at": _iso(row.created_at),
+                "last_used_at": _iso(row.last_used_at),
+                "revoked_at": _iso(row.revoked_at),
+            }
+            for row in ApiToken.objects.filter(user=user).order_by("pk")
+        ],
     }
 
 
@@ -302,6 +313,7 @@ def account_export(*, user: Any) -> dict[str, Any]:
 EXPORTED_MODELS = frozenset(
     {
         "accounts.Profile",
+        "accounts.ApiToken",
         "courseware.Enrolment",
         "courseware.LessonRead",
         "courseware.QuizAttempt",

@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "drf_spectacular",
+    # Swagger UI and Redoc as static files of this site: the API docs load nothing from a CDN.
+    "drf_spectacular_sidecar",
     "axes",
     "csp",
     "accounts",
@@ -263,7 +266,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A personal API token (accounts.authentication) first: a request that sends one is judged
+    # by it, even beside a session cookie; without one, the browser session (with CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "courseware.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
@@ -271,6 +279,35 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "courseware.api.schema.ProblemAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "courseware.api.pagination.Pagination",
+}
+
+# The OpenAPI schema (drf-spectacular): /api/schema/, with Swagger UI and Redoc from the
+# sidecar package. docs/openapi.yaml is its committed copy (tests/api/test_schema.py).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Academy API",
+    "DESCRIPTION": (
+        "Courses, lessons, quizzes, exercises and their gradings. Authenticate with the browser "
+        "session (and its CSRF token) or a personal API token made on the account page. Errors "
+        "are problem details (RFC 9457)."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "AttemptStatusEnum": "courseware.models.QuizAttempt.Status",
+        "EnrolmentStatusEnum": "courseware.models.Enrolment.Status",
+        "RunStatusEnum": "grading.models.GradingRun.Status",
+        "CourseRoleEnum": "courseware.models.CourseRole",
+    },
 }
 
 # Celery. The default broker is a SQLite file through kombu's SQLAlchemy transport, so

@@ -62,7 +62,9 @@ instructor_required = course_role_required(CourseRole.INSTRUCTOR)
 
 
 class _CourseRolePermission(BasePermission):
-    """DRF's form of the check, for API views whose URL names the course (`slug`)."""
+    """DRF's form of the check, for API views whose URL names the course (`slug`). A view whose
+    URL names something else (a quiz, an exercise) says which course it belongs to with a
+    `permission_course(request)` method, which answers a 404 for an unknown one."""
 
     roles: frozenset[str] = frozenset()
     course_kwarg = "slug"
@@ -71,7 +73,11 @@ class _CourseRolePermission(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         if not request.user.is_authenticated:
             return False
-        course = get_object_or_404(Course, slug=view.kwargs[self.course_kwarg])
+        finder = getattr(view, "permission_course", None)
+        if finder is not None:
+            course = finder(request)
+        else:
+            course = get_object_or_404(Course, slug=view.kwargs[self.course_kwarg])
         return course_role_of(user=request.user, course=course) in self.roles
 
 

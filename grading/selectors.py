@@ -292,3 +292,60 @@ def practice_place(run: PracticeRun) -> RunPlace | None:
         .count()
     )
     return RunPlace(status=GradingRun.Status.QUEUED, ahead=gradings + practices)
+
+
+def exercise_get_active(*, pk: int) -> Exercise | None:
+    """An active exercise by primary key, with its module and course."""
+    return Exercise.objects.select_related("module__course").filter(pk=pk, is_active=True).first()
+
+
+def exercises_of_course(*, course_slug: str, module_slug: str = "") -> QuerySet[Exercise]:
+    """A course's active exercises in active modules, in course order; one module's if named."""
+    exercises = Exercise.objects.select_related("module__course").filter(
+        module__course__slug=course_slug, module__is_active=True, is_active=True
+    )
+    if module_slug:
+        exercises = exercises.filter(module__slug=module_slug)
+    return exercises.order_by("module__order", "order", "pk")
+
+
+def submissions_of_user(*, user: User, exercise: Exercise, ordering: str) -> QuerySet[Submission]:
+    """The learner's own submissions to an exercise, with their runs (for the API's pages)."""
+    return (
+        Submission.objects.filter(user_id=user.pk, exercise=exercise)
+        .prefetch_related("runs")
+        .order_by(ordering, "-pk" if ordering.startswith("-") else "pk")
+    )
+
+
+def exercise_submissions(
+    *, exercise: Exercise, learner: str = "", ordering: str = "-created_at"
+) -> QuerySet[Submission]:
+    """Everyone's submissions to an exercise, for its teaching staff; `learner` is a username."""
+    submissions = Submission.objects.filter(exercise=exercise)
+    if learner:
+        submissions = submissions.filter(user__username=learner)
+    tie = "-pk" if ordering.startswith("-") else "pk"
+    return submissions.select_related("user").prefetch_related("runs").order_by(ordering, tie)
+
+
+def hints_state(*, user: User, exercise: Exercise) -> dict[str, Any]:
+    """The hints the learner revealed so far (rendered), and how many the exercise has."""
+    view = hints_revealed(user=user, exercise=exercise)
+    return {
+        "revealed": [
+            {"number": hint.number, "html": hint.html, "is_solution": hint.is_solution}
+            for hint in view.shown
+        ],
+        "total": view.total,
+    }
+
+
+def submission_get(*, pk: int) -> Submission | None:
+    """A submission with its runs and its exercise's course (check who may see it)."""
+    return (
+        Submission.objects.select_related("exercise__module__course")
+        .prefetch_related("runs")
+        .filter(pk=pk)
+        .first()
+    )

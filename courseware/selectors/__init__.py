@@ -7,6 +7,7 @@
 - `quiz`: a learner's quiz state, attempt, its questions and results;
 - `attempt_form`: the attempt form's shown values and its stale-tab rule;
 - `dashboard`: the instructor's progress table, quiz list and item analysis;
+- `gradebook`: the instructor API's members, gradebook pages and one learner's record;
 - `roster`: course roles, the courses a user teaches, the roster, cohorts and join codes.
 
 Callers import from this package; the names below are its public surface.
@@ -20,6 +21,7 @@ from courseware.selectors.attempt_form import (
     attempt_form,
 )
 from courseware.selectors.course import (
+    course_get,
     course_list,
     course_modules,
     glossary_terms,
@@ -27,6 +29,7 @@ from courseware.selectors.course import (
     lesson_neighbours,
     lessons_read_ids,
     module_lessons,
+    quiz_get,
     quiz_get_active,
     quiz_question_count,
     quizzes_startable,
@@ -39,6 +42,14 @@ from courseware.selectors.dashboard import (
     course_progress_table,
     course_quizzes,
     quiz_item_analysis,
+)
+from courseware.selectors.gradebook import (
+    GradebookRow,
+    LearnerRecord,
+    course_members,
+    gradebook_learners,
+    gradebook_rows,
+    learner_record,
 )
 from courseware.selectors.next_step import NextStep, course_next_step
 from courseware.selectors.progress import (
@@ -53,6 +64,7 @@ from courseware.selectors.quiz import (
     attempt_get_for_user,
     attempt_questions_public,
     attempt_results,
+    attempts_of_user,
     quiz_status_for_user,
 )
 from courseware.selectors.roster import (
@@ -71,6 +83,15 @@ from courseware.selectors.search import SEARCH_LIMIT, SNIPPET_RADIUS, SearchHit,
 __all__ = [
     "NextStep",
     "course_next_step",
+    "GradebookRow",
+    "LearnerRecord",
+    "attempts_of_user",
+    "course_get",
+    "course_members",
+    "gradebook_learners",
+    "gradebook_rows",
+    "learner_record",
+    "quiz_get",
     "teaches_course",
     "join_target",
     "courses_taught_by",

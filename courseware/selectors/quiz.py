@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from courseware.models import Question, Quiz, QuizAttempt
@@ -117,3 +118,12 @@ def attempt_results(*, attempt: QuizAttempt, reveal: bool) -> list[dict[str, Any
             )
         )
     return items
+
+
+def attempts_of_user(*, user: Any, quiz: Quiz) -> QuerySet[QuizAttempt]:
+    """The learner's attempts at a quiz, newest first (for the API's list)."""
+    return (
+        QuizAttempt.objects.filter(user_id=user.pk, quiz=quiz)
+        .select_related("quiz__module__course")
+        .order_by("-number")
+    )
