@@ -27,7 +27,8 @@ from accounts.models import ApiToken, Profile
 from accounts.tokens import email_verification_token
 from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttempt
 from deadlines.models import Extension
-from grading.models import Draft, HintReveal, Submission
+from gradebook.models import GradeOverride
+from grading.models import Draft, HintReveal, PracticeRun, Submission
 
 EXPORT_FORMAT = "academy-account-export/1"
 
@@ -294,6 +295,33 @@ def account_export(*, user: Any) -> dict[str, Any]:
             .select_related("course", "module", "quiz", "exercise")
             .order_by("pk")
         ],
+        # "Run the visible tests": the code run and what the visible tests said.
+        "practice_runs": [
+            {
+                **_exercise_ref(row.exercise),
+                "answers": row.answers,
+                "status": row.status,
+                "points": row.points,
+                "max_points": row.max_points,
+                "queued_at": _iso(row.queued_at),
+                "finished_at": _iso(row.finished_at),
+            }
+            for row in PracticeRun.objects.filter(user=user).select_related(*related).order_by("pk")
+        ],
+        # Scores of the learner's that teaching staff overrode, with the reason they gave.
+        "grade_overrides": [
+            {
+                "course": row.course.slug,
+                "item": row.item_key,
+                "score": row.score,
+                "original_score": row.original_score,
+                "reason": row.reason,
+                "created_at": _iso(row.created_at),
+            }
+            for row in GradeOverride.objects.filter(user=user)
+            .select_related("course")
+            .order_by("pk")
+        ],
         # The tokens' names and dates; their secrets are not stored, their hashes stay here.
         "api_tokens": [
             {
@@ -322,6 +350,8 @@ EXPORTED_MODELS = frozenset(
         "grading.HintReveal",
         "grading.Draft",
         "deadlines.Extension",
+        "grading.PracticeRun",
+        "gradebook.GradeOverride",
     }
 )
 NOT_EXPORTED_MODELS = frozenset(

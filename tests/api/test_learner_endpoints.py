@@ -165,9 +165,14 @@ def test_hints_are_revealed_one_at_a_time(tokens, exercise, people) -> None:
     url = f"/api/grading/exercises/{exercise.pk}/hints/"
 
     assert client.get(url).json() == {"revealed": [], "total": 2}
-    assert client.post(url).json() == {"revealed": ["Subtract the maximum."], "total": 2}
+    first = {"number": 1, "html": "<p>Subtract the maximum.</p>\n", "is_solution": False}
+    assert client.post(url).json() == {"revealed": [first], "total": 2}
     client.post(url)
-    assert client.post(url).json()["revealed"] == ["Subtract the maximum.", "Use keepdims=True."]
+    revealed = client.post(url).json()["revealed"]
+    assert [hint["html"].strip() for hint in revealed] == [
+        "<p>Subtract the maximum.</p>",
+        "<p>Use keepdims=True.</p>",
+    ]
     assert HintReveal.objects.get(user=people["learner"]).revealed == 2
     assert token_client(tokens["student"]).get(url).json()["revealed"] == []
 
