@@ -104,12 +104,16 @@ INSTALLED_APPS = [
     "courseware",
     "grading",
     "content",
+    "lti",
 ]
 
 MIDDLEWARE = [
     # First: a body over the cap is refused before any other middleware can read it.
     "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the session and CSRF middleware, so it sees the cookies they set: after an LTI
+    # launch they are marked SameSite=None; Secure, to work in the LMS's iframe.
+    "lti.middleware.LtiFrameCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -285,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grading.tasks.submissions_requeue_stuck",
         "schedule": 60.0,
     },
+    # Grades an LMS did not take (it was down past the task's retries) are sent again.
+    "lti-resend-pending-grades": {
+        "task": "lti.tasks.grades_resend_pending",
+        "schedule": 300.0,
+    },
 }
 
 # The sandbox that runs learner code: "bwrap" (one host) or "docker" (production).
@@ -314,6 +323,12 @@ GRADING_LOST_AFTER_SECONDS = env.int("GRADING_LOST_AFTER_SECONDS", default=1800)
 GRADING_SUBMISSIONS_PER_HOUR = env.int("GRADING_SUBMISSIONS_PER_HOUR", default=30)
 # Gradings of one learner that may be queued or running at once; the rest wait their turn.
 GRADING_ACTIVE_PER_LEARNER = env.int("GRADING_ACTIVE_PER_LEARNER", default=2)
+
+# LTI 1.3 (lti/): how long a rotated-out signing key stays in the published JWKS (longer than
+# any token it signed lives: client assertions 1 min, deep-link responses 10 min, and the time
+# platforms cache a JWKS), and how long a grade a platform did not take waits before a resend.
+LTI_KEY_OVERLAP_SECONDS = env.int("LTI_KEY_OVERLAP_SECONDS", default=24 * 3600)
+LTI_GRADE_RESEND_AFTER_SECONDS = env.int("LTI_GRADE_RESEND_AFTER_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,
