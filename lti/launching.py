@@ -4,6 +4,7 @@ database, a cookie check that fits Academy's CSP, and refusals turned into `Laun
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -63,7 +64,9 @@ class AcademyOIDCLogin(DjangoOIDCLogin):  # type: ignore[misc]
             if value:
                 params[name] = value
         return render_to_string(
-            "lti/cookie_check.html", {"params": params}, request=self._request._request
+            "lti/cookie_check.html",
+            {"query": urlencode(params)},
+            request=self._request._request,
         )
 
 
