@@ -125,7 +125,7 @@ def _lineitem_url(link: ResourceLink, service: AssignmentsGradesService, maximum
         .set_resource_id(link.target)
         .set_resource_link_id(link.resource_link_id)
     )
-    found = service.find_or_create_lineitem(wanted)
+    found = service.find_or_create_lineitem(wanted, find_by="resource_link_id")
     url = str(found.get_id() or "")
     ResourceLink.objects.filter(pk=link.pk).update(lineitem_url=url)
     link.lineitem_url = url
