@@ -13,7 +13,7 @@ from courseware.models import Course, ExerciseProgress, Module, Quiz, QuizAttemp
 from courseware.selectors.roster import courses_taught_by
 from grading.models import Exercise
 from lti.errors import LaunchRefused
-from lti.models import ResourceLink
+from lti.models import Context, ResourceLink
 
 
 @dataclass(frozen=True)
@@ -160,3 +160,13 @@ def kept_score(*, link: ResourceLink, user_id: int) -> KeptScore | None:
             return None
         return KeptScore(points=kept.points or 0.0, max_points=kept.max_points)
     return None
+
+
+def contexts_with_roster(*, course: Course) -> list[Context]:
+    """The LMS courses linked to this course that offered a member list."""
+    return list(
+        Context.objects.filter(course=course)
+        .exclude(memberships_url="")
+        .select_related("platform")
+        .order_by("platform__name", "context_id")
+    )
