@@ -71,9 +71,9 @@ class AcademyOIDCLogin(DjangoOIDCLogin):  # type: ignore[misc]
 
 
 def oidc_login(request: HttpRequest) -> AcademyOIDCLogin:
-    return AcademyOIDCLogin(
-        request, ToolConf(), launch_data_storage=DatabaseLaunchStorage()
-    ).enable_check_cookies()
+    login = AcademyOIDCLogin(request, ToolConf(), launch_data_storage=DatabaseLaunchStorage())
+    login.enable_check_cookies()
+    return login
 
 
 def message_launch(request: HttpRequest) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import requests
@@ -83,7 +84,7 @@ def grades_publish(
                 score_given=score.points, score_maximum=score.max_points
             )
     for pk in queued:
-        transaction.on_commit(lambda pk=pk: queue(pk))
+        transaction.on_commit(partial(queue, pk))
     return queued
 
 
@@ -103,14 +104,12 @@ def _claim(grade_pk: int) -> GradeSync | None:
 def _service(link: ResourceLink) -> AssignmentsGradesService:
     registration = registration_for(link.platform)
     connector = ServiceConnector(registration)
-    return AssignmentsGradesService(
-        connector,
-        {
-            "scope": list(link.ags_scopes) or [SCORE_SCOPE],
-            "lineitem": link.lineitem_url,
-            "lineitems": link.lineitems_url,
-        },
-    )
+    service_data: Any = {
+        "scope": list(link.ags_scopes) or [SCORE_SCOPE],
+        "lineitem": link.lineitem_url,
+        "lineitems": link.lineitems_url,
+    }
+    return AssignmentsGradesService(connector, service_data)
 
 
 def _lineitem_url(link: ResourceLink, service: AssignmentsGradesService, maximum: float) -> str:

@@ -34,7 +34,8 @@ def _members(context: Context) -> list[dict[str, Any]]:
     service = NamesRolesProvisioningService(
         connector, {"context_memberships_url": context.memberships_url}
     )
-    return list(service.get_members())
+    members: list[Any] = service.get_members()
+    return [dict(member) for member in members]
 
 
 def roster_sync(*, context_pk: int) -> RosterResult:
