@@ -8,6 +8,7 @@ launches it signs go to the real Django tool under pytest-django's live_server.
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import typing as t
@@ -185,7 +186,7 @@ class TestPlatform:
     client_id = "academy-client"
     deployment_id = "deployment-1"
 
-    def __init__(self, tool_url: str) -> None:
+    def __init__(self, tool_url: str, host: str = "127.0.0.1") -> None:
         self.tool_url = tool_url.rstrip("/")
         self.private_pem, self.public_pem = new_private_key()
         self.scores: list[tuple[str, dict[str, t.Any]]] = []
@@ -195,8 +196,10 @@ class TestPlatform:
         self.members: list[dict[str, t.Any]] = []
         self.deep_link_items: list[dict[str, t.Any]] = []
         self.down = False
+        # The launch a browser gets from /auth (the browser test's LMS page).
+        self.browser_spec: LaunchSpec | None = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"http://{host}:{self.server.server_address[1]}"
         self.lineitems["1"]["id"] = f"{self.url}/lineitems/1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -282,6 +285,14 @@ def _handler(platform: TestPlatform) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
+        def _send_html(self, page: str) -> None:
+            payload = f"<!doctype html><html><body>{page}</body></html>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
         def _service_response(self, response: t.Any) -> None:
             result = response.result
             if isinstance(result, dict) and "content" in result:
@@ -300,6 +311,23 @@ def _handler(platform: TestPlatform) -> type[BaseHTTPRequestHandler]:
             request = self._request()
             path = request.path
             conf = platform.conf()
+            if path == "/lms" and platform.browser_spec is not None:
+                # The LMS's course page, framing Academy as an LMS does.
+                src = html.escape(platform.preflight_url(platform.browser_spec))
+                page = f'<h1>LMS course</h1><iframe id="tool" src="{src}" width="1100" height="800"></iframe>'
+                return self._send_html(page)
+            if path == "/auth" and platform.browser_spec is not None:
+                # The authorisation endpoint: a form that posts the signed launch to the tool.
+                data = platform.answer_auth(platform.url + self.path, platform.browser_spec)
+                fields = "".join(
+                    f'<input type="hidden" name="{name}" value="{html.escape(data[name])}">'
+                    for name in ("id_token", "state")
+                )
+                action = html.escape(data["launch_url"])
+                return self._send_html(
+                    f'<form id="launch" method="post" action="{action}">{fields}</form>'
+                    "<script>document.getElementById('launch').submit();</script>"
+                )
             if path == "/jwks":
                 return self._send(200, conf.get_jwks())
             if path == "/token":
