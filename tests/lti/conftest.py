@@ -17,15 +17,15 @@ from courseware.models import Course, Module, Quiz
 from grading.models import Exercise
 from lti.services.platforms import platform_register
 from tests.courseware.factories import QuestionFactory
-from tests.lti.platform import LaunchSpec, TestPlatform
+from tests.lti.platform import LaunchSpec, LmsPlatform
 
 QUIZ_TARGET = "quiz:algebra/basics"
 EXERCISE_TARGET = "exercise:algebra/basics/ex1"
 
 
 @pytest.fixture
-def platform(transactional_db: Any, live_server: Any) -> Iterator[TestPlatform]:
-    test_platform = TestPlatform(live_server.url)
+def platform(transactional_db: Any, live_server: Any) -> Iterator[LmsPlatform]:
+    test_platform = LmsPlatform(live_server.url)
     test_platform.start()
     platform_register(**test_platform.tool_values())
     yield test_platform
@@ -72,7 +72,7 @@ def continue_url(page: str) -> str:
     return html.unescape(found.group(1))
 
 
-def login_step(platform: TestPlatform, spec: LaunchSpec, session: requests.Session) -> str:
+def login_step(platform: LmsPlatform, spec: LaunchSpec, session: requests.Session) -> str:
     """The browser through the OIDC login: the cookie check page, then the redirect to the
     platform's authorisation endpoint. Returns that endpoint's URL with the tool's parameters."""
     first = session.get(platform.preflight_url(spec), allow_redirects=False)
@@ -85,7 +85,7 @@ def login_step(platform: TestPlatform, spec: LaunchSpec, session: requests.Sessi
 
 @pytest.fixture
 def lti_launch(
-    platform: TestPlatform,
+    platform: LmsPlatform,
 ) -> Callable[..., LaunchOutcome]:
     def run(
         spec: LaunchSpec,

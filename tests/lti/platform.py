@@ -102,7 +102,7 @@ class LaunchSpec:
 
 class Launch(LTIAdvantageMessageLaunchAbstract):
     spec: LaunchSpec
-    platform: TestPlatform
+    platform: LmsPlatform
 
     def prepare_launch(self, preflight_response: dict[str, t.Any]) -> None:
         spec = self.spec
@@ -137,7 +137,7 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
 
 
 class Grades(AssignmentsGradesService):
-    platform: TestPlatform
+    platform: LmsPlatform
 
     def find_lineitems(self, page: int = 1, limit: int | None = None, **kwargs: t.Any) -> t.Any:
         items = list(self.platform.lineitems.values())
@@ -170,7 +170,7 @@ class Grades(AssignmentsGradesService):
 
 
 class Members(NamesRoleProvisioningService):
-    platform: TestPlatform
+    platform: LmsPlatform
 
     def get_member_data_page(self, page: int = 1, **kwargs: t.Any) -> t.Any:
         return {"content": [dict(m) for m in self.platform.members], "has_next": False}
@@ -179,7 +179,7 @@ class Members(NamesRoleProvisioningService):
         return NrpsContext(id="lms-course-1", label="LMS-1", title="LMS course")
 
 
-class TestPlatform:
+class LmsPlatform:
     """The platform: its registration of the tool, its keys, its endpoints and what it got."""
 
     issuer = "https://lms.example.org"
@@ -253,7 +253,7 @@ class TestPlatform:
         self.server.server_close()
 
 
-def _handler(platform: TestPlatform) -> type[BaseHTTPRequestHandler]:
+def _handler(platform: LmsPlatform) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: t.Any) -> None:  # quiet
             pass

@@ -16,17 +16,17 @@ from tests.browser.conftest import screenshot
 from tests.browser.editor import fill_code
 from tests.integration.conftest import exercise, worker  # noqa: F401 - shared fixtures
 from tests.integration.test_grading_stack import RIGHT
-from tests.lti.platform import LEARNER, LaunchSpec, TestPlatform
+from tests.lti.platform import LEARNER, LaunchSpec, LmsPlatform
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
 @pytest.fixture
-def same_site_platform(transactional_db: Any, live_server: Any) -> Iterator[TestPlatform]:
+def same_site_platform(transactional_db: Any, live_server: Any) -> Iterator[LmsPlatform]:
     """The LMS on the tool's own site (localhost, another port): a browser keeps the tool's
     cookies in the iframe, as it does for an LMS and tool under one domain or over HTTPS with
     SameSite=None."""
-    test_platform = TestPlatform(live_server.url, host="localhost")
+    test_platform = LmsPlatform(live_server.url, host="localhost")
     test_platform.start()
     platform_register(**test_platform.tool_values())
     yield test_platform
