@@ -90,7 +90,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy config accounts courseware grading content sandbox
+	$(VENV)/bin/mypy config accounts courseware grading content sandbox lti
 
 test: setup test-packages deploy-packages services docker-daemon sandbox-image lint typecheck
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
