@@ -294,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lti.tasks.grades_resend_pending",
         "schedule": 300.0,
     },
+    "lti-prune-login-states": {
+        "task": "lti.tasks.login_states_prune_task",
+        "schedule": 3600.0,
+    },
 }
 
 # The sandbox that runs learner code: "bwrap" (one host) or "docker" (production).

@@ -7,6 +7,7 @@ from typing import Any
 from celery import shared_task
 
 from lti.services.grades import PlatformUnavailable, grade_send, grades_pending
+from lti.tool_config import login_states_prune
 
 MAX_SENDS_PER_TASK = 5
 
@@ -43,3 +44,9 @@ def grades_resend_pending() -> int:
     for pk in pending:
         grade_send_task.delay(pk)
     return len(pending)
+
+
+@shared_task(acks_late=True)
+def login_states_prune_task() -> int:
+    """Drop expired OIDC login state (beat, hourly)."""
+    return login_states_prune()

@@ -133,3 +133,9 @@ class DatabaseLaunchStorage(LaunchDataStorage[Any]):
                 ).delete()
             return deleted > 0
         return LoginState.objects.filter(key=prepared, expires_at__gt=timezone.now()).exists()
+
+
+def login_states_prune() -> int:
+    """Delete login state past its lifetime (unused nonces, old states and launch data)."""
+    deleted, _ = LoginState.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
