@@ -13,7 +13,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from pylti1p3.registration import Registration
@@ -44,14 +44,23 @@ def tool_key_rotate() -> ToolKey:
     # The kid is the key's JWK thumbprint: the value pylti1p3 puts in the headers it signs.
     kid = str(Registration.get_jwk(public_pem)["kid"])
     retire_at = timezone.now() + timedelta(seconds=settings.LTI_KEY_OVERLAP_SECONDS)
-    ToolKey.objects.select_for_update().filter(retire_at__isnull=True).update(retire_at=retire_at)
+    ToolKey.objects.select_for_update().filter(is_current=True).update(
+        is_current=False, retire_at=retire_at
+    )
     return ToolKey.objects.create(kid=kid, private_pem=private_pem, public_pem=public_pem)
 
 
 def tool_key_current() -> ToolKey:
-    """The signing key, made on first use so a fresh install can launch at once."""
-    key = ToolKey.objects.filter(retire_at__isnull=True).order_by("-created_at", "-pk").first()
-    return key if key is not None else tool_key_rotate()
+    """The signing key, made on first use so a fresh install can launch at once. Two processes
+    making the first key together: one insert wins (one current key), the other reads it."""
+    key = ToolKey.objects.filter(is_current=True).first()
+    if key is not None:
+        return key
+    try:
+        with transaction.atomic():
+            return tool_key_rotate()
+    except IntegrityError:
+        return ToolKey.objects.get(is_current=True)
 
 
 def tool_keys_prune() -> int:

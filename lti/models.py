@@ -17,9 +17,16 @@ class ToolKey(models.Model):
     public_pem = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     retire_at = models.DateTimeField(null=True, blank=True)
+    # The signing key; at most one, so two processes making the first key cannot both win.
+    is_current = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="lti_one_current_key"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.kid

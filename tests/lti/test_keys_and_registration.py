@@ -49,7 +49,7 @@ def test_the_keys_command_rotates() -> None:
     call_command("lti_keys", "rotate", stdout=out)
     call_command("lti_keys", "rotate", stdout=out)
 
-    assert ToolKey.objects.filter(retire_at__isnull=True).count() == 1
+    assert ToolKey.objects.filter(retire_at__isnull=True, is_current=True).count() == 1
     assert ToolKey.objects.count() == 2
     assert "New signing key" in out.getvalue()
 
@@ -115,3 +115,13 @@ def test_a_launched_session_gets_iframe_cookies_over_https() -> None:
 def test_other_sessions_keep_lax_cookies() -> None:
     assert _through_middleware({}, secure=True).cookies["sessionid"]["samesite"] == "Lax"
     assert _through_middleware({"lti": {}}, secure=False).cookies["sessionid"]["samesite"] == "Lax"
+
+
+def test_there_is_never_a_second_current_key() -> None:
+    from django.db import IntegrityError, transaction
+
+    current = tool_key_current()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ToolKey.objects.create(kid="other", private_pem="-", public_pem="-", is_current=True)
+    assert tool_key_current() == current
