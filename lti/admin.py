@@ -2,6 +2,7 @@
 and the grades sent back. Signing keys are shown, never their private half."""
 
 from django.contrib import admin
+from django.db.models import URLField
 
 from lti import models
 
@@ -16,6 +17,8 @@ class PlatformAdmin(admin.ModelAdmin):
     list_display = ["name", "issuer", "client_id", "is_active"]
     search_fields = ["name", "issuer", "client_id"]
     inlines = [DeploymentInline]
+    # An LMS's endpoints are HTTPS: an address typed without a scheme is taken as https.
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(models.ToolKey)
@@ -38,12 +41,14 @@ class IdentityAdmin(admin.ModelAdmin):
 @admin.register(models.Context)
 class ContextAdmin(admin.ModelAdmin):
     list_display = ["context_id", "title", "platform", "course", "roster_synced_at"]
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(models.ResourceLink)
 class ResourceLinkAdmin(admin.ModelAdmin):
     list_display = ["resource_link_id", "title", "target", "platform", "lineitem_url"]
     search_fields = ["resource_link_id", "title", "target"]
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(models.GradeSync)

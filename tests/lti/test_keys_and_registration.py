@@ -125,3 +125,33 @@ def test_there_is_never_a_second_current_key() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         ToolKey.objects.create(kid="other", private_pem="-", public_pem="-", is_current=True)
     assert tool_key_current() == current
+
+
+def test_an_administrator_registers_a_platform_with_its_deployments(admin_client: Any) -> None:
+    form = {
+        "name": "Canvas",
+        "issuer": "https://canvas.instructure.com",
+        "client_id": "10000000000001",
+        "auth_login_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+        "auth_token_url": "https://sso.canvaslms.com/login/oauth2/token",
+        "key_set_url": "https://sso.canvaslms.com/api/lti/security/jwks",
+        "auth_audience": "",
+        "is_active": "on",
+        "deployments-TOTAL_FORMS": "2",
+        "deployments-INITIAL_FORMS": "0",
+        "deployments-MIN_NUM_FORMS": "0",
+        "deployments-MAX_NUM_FORMS": "1000",
+        "deployments-0-deployment_id": "1:abc",
+        "deployments-1-deployment_id": "2:def",
+    }
+
+    response = admin_client.post("/admin/lti/platform/add/", form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    platform = Platform.objects.get()
+    assert platform.client_id == "10000000000001"
+    assert sorted(platform.deployments.values_list("deployment_id", flat=True)) == [
+        "1:abc",
+        "2:def",
+    ]
+    assert admin_client.get("/admin/lti/toolkey/").status_code == 200
