@@ -186,6 +186,9 @@ class GradeSync(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (will be retried)"
+        # The platform answered a 4xx: sending the same score again would not help. A newer
+        # score makes the row pending again.
+        REFUSED = "refused", "Refused by the platform"
 
     link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE, related_name="grades")
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="grades")

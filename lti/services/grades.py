@@ -170,7 +170,7 @@ def grade_send(*, grade_pk: int) -> str:
     except (requests.RequestException, LtiException) as error:
         retry = _retryable(error)
         GradeSync.objects.filter(pk=grade.pk).update(
-            status=GradeSync.Status.FAILED,
+            status=GradeSync.Status.FAILED if retry else GradeSync.Status.REFUSED,
             attempts=F("attempts") + 1,
             last_error=str(error)[:2000],
             sending_until=None,
@@ -220,7 +220,7 @@ def grades_pending(*, older_than_seconds: int | None = None) -> list[int]:
     )
     cutoff = timezone.now() - timedelta(seconds=seconds)
     return list(
-        GradeSync.objects.exclude(status=GradeSync.Status.SENT)
+        GradeSync.objects.exclude(status__in=[GradeSync.Status.SENT, GradeSync.Status.REFUSED])
         .filter(updated_at__lte=cutoff)
         .values_list("pk", flat=True)
     )

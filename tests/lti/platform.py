@@ -196,6 +196,7 @@ class LmsPlatform:
         self.members: list[dict[str, t.Any]] = []
         self.deep_link_items: list[dict[str, t.Any]] = []
         self.down = False
+        self.refusing = False  # AGS answers 403, as for a learner no longer in the course
         # The launch a browser gets from /auth (the browser test's LMS page).
         self.browser_spec: LaunchSpec | None = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -338,6 +339,8 @@ def _handler(platform: LmsPlatform) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/lineitems"):
                 if platform.down:
                     return self._send(503, {"error": "maintenance"})
+                if platform.refusing:
+                    return self._send(403, {"error": "not a member"})
                 grades = Grades(request, conf, f"{platform.url}/lineitems")
                 grades.platform = platform
                 pieces = path.strip("/").split("/")

@@ -133,3 +133,18 @@ def test_a_learner_without_an_lms_identity_sends_nothing(
 
     assert platform.scores == []
     assert GradeSync.objects.count() == 0
+
+
+def test_a_score_the_platform_refuses_is_recorded_and_not_resent(
+    lti_launch: Any, course: Any, platform: Any, eager_tasks: None
+) -> None:
+    identity = _launched_learner(lti_launch, custom={"academy_target": QUIZ_TARGET})
+    platform.refusing = True
+
+    _submit_quiz(identity.user_id, {"q1": "b", "q2": "b"})
+
+    grade = GradeSync.objects.get()
+    assert (grade.status, grade.attempts) == ("refused", 1)  # a 4xx is not retried
+    assert "403" in grade.last_error
+    assert grades_pending(older_than_seconds=0) == []
+    assert GradeSend.objects.count() == 0
