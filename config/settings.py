@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "content",
     "monitoring",
     "django_prometheus",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,9 @@ MIDDLEWARE = [
     # A request id on every log line of the request, and the user's id once known.
     "monitoring.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the session and CSRF middleware, so it sees the cookies they set: after an LTI
+    # launch they are marked SameSite=None; Secure, to work in the LMS's iframe.
+    "lti.middleware.LtiFrameCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -334,6 +338,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grading.tasks.submissions_requeue_stuck",
         "schedule": 60.0,
     },
+    # Grades an LMS did not take (it was down past the task's retries) are sent again.
+    "lti-resend-pending-grades": {
+        "task": "lti.tasks.grades_resend_pending",
+        "schedule": 300.0,
+    },
+    "lti-prune-login-states": {
+        "task": "lti.tasks.login_states_prune_task",
+        "schedule": 3600.0,
+    },
 }
 
 # The sandbox that runs learner code: "bwrap" (one host) or "docker" (production).
@@ -391,3 +404,9 @@ MONITORING_HEARTBEAT_STALE_SECONDS = env.int("MONITORING_HEARTBEAT_STALE_SECONDS
 # A worker serves its processes' metrics on this port (0: none), for Prometheus to scrape.
 MONITORING_WORKER_METRICS_PORT = env.int("MONITORING_WORKER_METRICS_PORT", default=0)
 MONITORING_WORKER_METRICS_ADDRESS = env.str("MONITORING_WORKER_METRICS_ADDRESS", default="0.0.0.0")
+
+# LTI 1.3 (lti/): how long a rotated-out signing key stays in the published JWKS (longer than
+# any token it signed lives: client assertions 1 min, deep-link responses 10 min, and the time
+# platforms cache a JWKS), and how long a grade a platform did not take waits before a resend.
+LTI_KEY_OVERLAP_SECONDS = env.int("LTI_KEY_OVERLAP_SECONDS", default=24 * 3600)
+LTI_GRADE_RESEND_AFTER_SECONDS = env.int("LTI_GRADE_RESEND_AFTER_SECONDS", default=300)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/schema/", schema_view, name="api-schema"),
     path("api/docs/", swagger_view, name="api-docs"),
     path("api/redoc/", redoc_view, name="api-redoc"),
+    # LTI 1.3: Academy's JWKS, OIDC login, launch and deep linking (lti/).
+    path("lti/", include("lti.urls")),
     path("api/grading/", include("grading.api.urls")),
     path("api/", include("courseware.api.urls")),
     path("", include("deadlines.urls")),

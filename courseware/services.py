@@ -37,6 +37,7 @@ from courseware.questions import (
     question_variant,
     questions_draw,
 )
+from courseware.signals import score_recorded
 from deadlines.selectors import late_refusal
 
 MAX_ANSWERS_PER_SAVE = 200
@@ -237,6 +238,9 @@ def quiz_attempt_submit(*, attempt_id: int, user_id: int) -> tuple[QuizAttempt, 
         )
         if claimed:
             QuestionResponse.objects.bulk_create(responses)
+            score_recorded.send(
+                sender=QuizAttempt, kind="quiz", user_id=user_id, quiz_id=attempt.quiz_id
+            )
         attempt.refresh_from_db()
     return attempt, bool(claimed)
 
@@ -276,6 +280,13 @@ def exercise_score_record(
             )
         course_id = Module.objects.values_list("course_id", flat=True).get(pk=module_id)
         enrolment_ensure(user_id=user_id, course_id=course_id)
+        score_recorded.send(
+            sender=ExerciseProgress,
+            kind="exercise",
+            user_id=user_id,
+            module_id=module_id,
+            exercise_slug=exercise_slug,
+        )
 
 
 def course_enrol(*, user_id: int, course: Course) -> None:
