@@ -10,8 +10,8 @@ ADDRESS ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image \
-	deploy-packages deploy-images deploy-test
+.PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image schema \
+	deploy-packages deploy-images deploy-test metrics-check gpu-check
 
 setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
 
@@ -50,6 +50,7 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_course content/gen-ai-guide
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py set_demo_deadlines
 	@echo "Starting the Celery worker (log: var/worker.log) and the web server on http://$(ADDRESS)"
 	$(VENV)/bin/celery -A config worker -B -Q grading,default --concurrency 2 \
 		--loglevel INFO --logfile var/worker.log --pidfile var/worker.pid --schedule var/celerybeat-schedule --detach
@@ -85,6 +86,19 @@ deploy-images: docker-daemon
 deploy-test: setup deploy-packages docker-daemon
 	$(PY) -m pytest tests/deployment -p no:cacheprovider -q $(PYTEST_ARGS)
 
+# The monitoring, end to end on the real services: /metrics (access, values, gunicorn and a
+# Celery worker adding up across processes), /readyz, heartbeats, JSON logs carrying a request's
+# id into the worker's lines, and the GPU check refusing on a machine without a GPU.
+metrics-check: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CONN_MAX_AGE=0 \
+		$(PY) -m pytest tests/monitoring tests/integration/test_monitoring_stack.py \
+		-p no:cacheprovider -q $(PYTEST_ARGS)
+
+# On a GPU host: the GPU exercises graded on the device through bwrap and Docker (see the
+# script's header for what it needs); fails at once, saying why, without a GPU.
+gpu-check: setup
+	bench/gpu_check.sh
+
 test-packages:
 	@command -v chromium >/dev/null || (echo "Installing Chromium for the browser tests" && apt-get install -y -q chromium >/dev/null)
 
@@ -93,18 +107,27 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy config accounts courseware grading content sandbox certificates
+	$(VENV)/bin/mypy config accounts courseware grading gradebook deadlines monitoring content sandbox lti certificates
 
 test: setup test-packages deploy-packages services docker-daemon sandbox-image lint typecheck
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CONN_MAX_AGE=0 \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
+# The API's OpenAPI schema, committed as docs/openapi.yaml (tests/api/test_schema.py fails when
+# it is stale). Generated under PostgreSQL's settings, as the tests run: the integer bounds in
+# the schema are the database's.
+schema: export DJANGO_SETTINGS_MODULE = config.test_settings
+schema: $(VENV)/.installed
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py spectacular --validate --fail-on-warn \
+		--file docs/openapi.yaml
+
 # Benchmarks load the settings as the tests do (a key drawn for the run, plain-http cookies).
 bench: export DJANGO_SETTINGS_MODULE = config.test_settings
 bench: setup
 	$(PY) bench/sandbox.py
 	$(PY) bench/grading.py
+	DATABASE_URL=$(TEST_DATABASE_URL) CONN_MAX_AGE=0 $(PY) bench/gradebook.py
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache

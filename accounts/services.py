@@ -23,11 +23,13 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.models import Profile
+from accounts.models import ApiToken, Profile
 from accounts.tokens import email_verification_token
 from certificates.models import Certificate
 from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttempt
-from grading.models import Draft, HintReveal, Submission
+from deadlines.models import Extension
+from gradebook.models import GradeOverride
+from grading.models import Draft, HintReveal, PracticeRun, Submission
 
 EXPORT_FORMAT = "academy-account-export/1"
 
@@ -281,6 +283,57 @@ def account_export(*, user: Any) -> dict[str, Any]:
             {**_exercise_ref(row.exercise), "code": row.code, "updated_at": _iso(row.updated_at)}
             for row in Draft.objects.filter(user=user).select_related(*related).order_by("pk")
         ],
+        # Extensions granted to the learner (those they granted as staff are the course's).
+        "extensions": [
+            {
+                "course": row.course.slug,
+                "item": str(row.module or row.quiz or row.exercise),
+                "due_at": _iso(row.due_at),
+                "reason": row.reason,
+                "granted_at": _iso(row.granted_at),
+            }
+            for row in Extension.objects.filter(user=user)
+            .select_related("course", "module", "quiz", "exercise")
+            .order_by("pk")
+        ],
+        # "Run the visible tests": the code run and what the visible tests said.
+        "practice_runs": [
+            {
+                **_exercise_ref(row.exercise),
+                "answers": row.answers,
+                "status": row.status,
+                "points": row.points,
+                "max_points": row.max_points,
+                "queued_at": _iso(row.queued_at),
+                "finished_at": _iso(row.finished_at),
+            }
+            for row in PracticeRun.objects.filter(user=user).select_related(*related).order_by("pk")
+        ],
+        # Scores of the learner's that teaching staff overrode, with the reason they gave.
+        "grade_overrides": [
+            {
+                "course": row.course.slug,
+                "item": row.item_key,
+                "score": row.score,
+                "original_score": row.original_score,
+                "reason": row.reason,
+                "created_at": _iso(row.created_at),
+            }
+            for row in GradeOverride.objects.filter(user=user)
+            .select_related("course")
+            .order_by("pk")
+        ],
+        # The tokens' names and dates; their secrets are not stored, their hashes stay here.
+        "api_tokens": [
+            {
+                "name": row.name,
+                "prefix": row.prefix,
+                "created_at": _iso(row.created_at),
+                "last_used_at": _iso(row.last_used_at),
+                "revoked_at": _iso(row.revoked_at),
+            }
+            for row in ApiToken.objects.filter(user=user).order_by("pk")
+        ],
         # The learner's own certificates; whom an instructor revoked is the course's record.
         "certificates": [
             {
@@ -306,6 +359,7 @@ def account_export(*, user: Any) -> dict[str, Any]:
 EXPORTED_MODELS = frozenset(
     {
         "accounts.Profile",
+        "accounts.ApiToken",
         "courseware.Enrolment",
         "courseware.LessonRead",
         "courseware.QuizAttempt",
@@ -313,6 +367,9 @@ EXPORTED_MODELS = frozenset(
         "grading.Submission",
         "grading.HintReveal",
         "grading.Draft",
+        "deadlines.Extension",
+        "grading.PracticeRun",
+        "gradebook.GradeOverride",
         "certificates.Certificate",
     }
 )

@@ -43,6 +43,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", views.account, name="account"),
+    path("tokens/", views.api_token_create, name="api_token_create"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("export/", views.account_export, name="account_export"),
     path("delete/", views.account_delete, name="account_delete"),
 ]

@@ -16,11 +16,12 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
+from accounts import api_tokens, services
 from accounts.forms import AccountForm, DeleteAccountForm, SignupWithEmailForm
 from courseware import enrolment as enrolment_services
+from courseware.errors import ApplicationError
 
 
 def _accept_invitation(request: HttpRequest, token: str, user: Any) -> HttpResponse | None:
@@ -112,6 +113,7 @@ def _account_form_initial(user: Any) -> dict[str, str]:
 def account(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     profile = services.profile_get(user=user)
+    form: AccountForm
     if request.method == "POST":
         form = AccountForm(request.POST, user=user)
         if form.is_valid():
@@ -131,12 +133,55 @@ def account(request: HttpRequest) -> HttpResponse:
     else:
         form = AccountForm(initial=_account_form_initial(user), user=user)
         status = 200
+    return _account_page(request, form=form, status=status)
+
+
+def _account_page(
+    request: HttpRequest,
+    *,
+    form: AccountForm | None = None,
+    new_token: api_tokens.NewToken | None = None,
+    token_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
     context = {
-        "form": form,
-        "profile": profile,
+        "form": form or AccountForm(initial=_account_form_initial(user), user=user),
+        "profile": services.profile_get(user=user),
         "verification_required": services.verification_required(),
+        "api_tokens": api_tokens.api_tokens_of(user=user),
+        "new_token": new_token,
+        "token_error": token_error,
     }
-    return render(request, "accounts/account.html", context, status=status)
+    response = render(request, "accounts/account.html", context, status=status)
+    if new_token is not None:
+        # The page holds a secret shown once: no cache may keep it.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Make a personal API token; the page that answers shows its secret, this once."""
+    try:
+        new_token = api_tokens.api_token_create(
+            user=request.user, name=request.POST.get("name", "")
+        )
+    except ApplicationError as error:
+        return _account_page(request, token_error=error.message, status=error.status_code)
+    return _account_page(request, new_token=new_token, status=201)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        token = api_tokens.api_token_revoke(user=request.user, token_pk=pk)
+    except ApplicationError as error:
+        return _account_page(request, token_error=error.message, status=error.status_code)
+    messages.success(request, _("The token %s is revoked.") % token.name)
+    return redirect("account")
 
 
 @login_required

@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from monitoring.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("ACADEMY_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -83,7 +85,7 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 # The health check of Compose and load balancers asks the server itself over plain http.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
@@ -98,19 +100,34 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "drf_spectacular",
+    # Swagger UI and Redoc as static files of this site: the API docs load nothing from a CDN.
+    "drf_spectacular_sidecar",
     "axes",
     "csp",
     "accounts",
     "courseware",
     "grading",
+    "deadlines",
+    "gradebook",
     "content",
+    "monitoring",
+    "django_prometheus",
+    "lti",
     "certificates",
 ]
 
 MIDDLEWARE = [
     # First: a body over the cap is refused before any other middleware can read it.
     "config.middleware.RequestBodyLimitMiddleware",
+    # Starts the request's timing and counts (django-prometheus); it reads no body.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id on every log line of the request, and the user's id once known.
+    "monitoring.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the session and CSRF middleware, so it sees the cookies they set: after an LTI
+    # launch they are marked SameSite=None; Secure, to work in the LMS's iframe.
+    "lti.middleware.LtiFrameCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,8 +139,10 @@ MIDDLEWARE = [
     # in); browsers that know it ignore X-Frame-Options, which stays DENY for those that do not.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last: it answers a locked-out login attempt (see AXES_* below).
+    # It answers a locked-out login attempt (see AXES_* below).
     "axes.middleware.AxesMiddleware",
+    # Last: the responses by view and status (django_http_responses_total_by_status_view_...).
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 
@@ -252,7 +271,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A personal API token (accounts.authentication) first: a request that sends one is judged
+    # by it, even beside a session cookie; without one, the browser session (with CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "courseware.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
@@ -260,6 +284,35 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "courseware.api.schema.ProblemAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "courseware.api.pagination.Pagination",
+}
+
+# The OpenAPI schema (drf-spectacular): /api/schema/, with Swagger UI and Redoc from the
+# sidecar package. docs/openapi.yaml is its committed copy (tests/api/test_schema.py).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Academy API",
+    "DESCRIPTION": (
+        "Courses, lessons, quizzes, exercises and their gradings. Authenticate with the browser "
+        "session (and its CSRF token) or a personal API token made on the account page. Errors "
+        "are problem details (RFC 9457)."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "AttemptStatusEnum": "courseware.models.QuizAttempt.Status",
+        "EnrolmentStatusEnum": "courseware.models.Enrolment.Status",
+        "RunStatusEnum": "grading.models.GradingRun.Status",
+        "CourseRoleEnum": "courseware.models.CourseRole",
+    },
 }
 
 # Celery. The default broker is a SQLite file through kombu's SQLAlchemy transport, so
@@ -286,6 +339,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grading.tasks.submissions_requeue_stuck",
         "schedule": 60.0,
     },
+    # Grades an LMS did not take (it was down past the task's retries) are sent again.
+    "lti-resend-pending-grades": {
+        "task": "lti.tasks.grades_resend_pending",
+        "schedule": 300.0,
+    },
+    "lti-prune-login-states": {
+        "task": "lti.tasks.login_states_prune_task",
+        "schedule": 3600.0,
+    },
 }
 
 # The sandbox that runs learner code: "bwrap" (one host) or "docker" (production).
@@ -307,20 +369,47 @@ SANDBOX_WARM = env.bool("SANDBOX_WARM", default=True)
 # Number of GPUs this worker offers to grading jobs (0: CPU only).
 SANDBOX_GPUS = env.int("SANDBOX_GPUS", default=0)
 
-GRADING_GPU_WORKERS = env.bool("GRADING_GPU_WORKERS", default=False)
 GRADING_STUCK_AFTER_SECONDS = env.int("GRADING_STUCK_AFTER_SECONDS", default=300)
 # A queued run unclaimed this long is taken as lost by the broker and sent again (three times at
 # most, then it fails). Longer than any backlog a healthy queue builds up.
 GRADING_LOST_AFTER_SECONDS = env.int("GRADING_LOST_AFTER_SECONDS", default=1800)
 GRADING_SUBMISSIONS_PER_HOUR = env.int("GRADING_SUBMISSIONS_PER_HOUR", default=30)
+# "Run the visible tests" per learner and exercise per hour (0: no limit): looser than graded
+# submissions, as it is the quick check learners run while they work.
+GRADING_PRACTICE_RUNS_PER_HOUR = env.int("GRADING_PRACTICE_RUNS_PER_HOUR", default=120)
 # Gradings of one learner that may be queued or running at once; the rest wait their turn.
 GRADING_ACTIVE_PER_LEARNER = env.int("GRADING_ACTIVE_PER_LEARNER", default=2)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs each step of each certificate PDF at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
-}
+# Logs: one JSON object a line (structlog), with the request id, user id and grading run id
+# carried from the web request into the worker's lines (monitoring/logs.py). LOG_FORMAT=console
+# gives plain lines for reading in a terminal (the default under DEBUG).
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="INFO"), json_lines=LOG_FORMAT == "json"
+)
+# WeasyPrint logs each step of each certificate PDF at INFO.
+LOGGING["loggers"] = {"weasyprint.progress": {"level": "WARNING"}}
+
+# Monitoring (monitoring/, README "Watching it"). /metrics is open to a bearer token
+# (METRICS_TOKEN or METRICS_TOKEN_FILE) or to addresses in METRICS_ALLOWED_NETWORKS (CIDRs);
+# with neither it is closed, except under DEBUG.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# The queues whose depth /metrics reads from the broker, and those /readyz wants a live worker
+# for (add grading-gpu where GPU workers are part of the deployment).
+MONITORING_QUEUES = env.list("MONITORING_QUEUES", default=["grading", "grading-gpu", "default"])
+MONITORING_READY_QUEUES = env.list("MONITORING_READY_QUEUES", default=["grading", "default"])
+MONITORING_BROKER_TIMEOUT_SECONDS = env.float("MONITORING_BROKER_TIMEOUT_SECONDS", default=2.0)
+# Each worker writes its heartbeat this often; one older than the stale age is a gone worker
+# (the GPU route and readiness stop counting it).
+MONITORING_HEARTBEAT_SECONDS = env.float("MONITORING_HEARTBEAT_SECONDS", default=10.0)
+MONITORING_HEARTBEAT_STALE_SECONDS = env.int("MONITORING_HEARTBEAT_STALE_SECONDS", default=45)
+# A worker serves its processes' metrics on this port (0: none), for Prometheus to scrape.
+MONITORING_WORKER_METRICS_PORT = env.int("MONITORING_WORKER_METRICS_PORT", default=0)
+MONITORING_WORKER_METRICS_ADDRESS = env.str("MONITORING_WORKER_METRICS_ADDRESS", default="0.0.0.0")
+
+# LTI 1.3 (lti/): how long a rotated-out signing key stays in the published JWKS (longer than
+# any token it signed lives: client assertions 1 min, deep-link responses 10 min, and the time
+# platforms cache a JWKS), and how long a grade a platform did not take waits before a resend.
+LTI_KEY_OVERLAP_SECONDS = env.int("LTI_KEY_OVERLAP_SECONDS", default=24 * 3600)
+LTI_GRADE_RESEND_AFTER_SECONDS = env.int("LTI_GRADE_RESEND_AFTER_SECONDS", default=300)

@@ -2,35 +2,22 @@
 
 from django.contrib import admin
 
-from courseware.models import (
-    Cohort,
-    Course,
-    Enrolment,
-    ExerciseProgress,
-    Invitation,
-    Lesson,
-    LessonRead,
-    Module,
-    Question,
-    QuestionResponse,
-    Quiz,
-    QuizAttempt,
-)
+from courseware import models
 
 
-@admin.register(Course)
+@admin.register(models.Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "updated_at"]
     search_fields = ["slug", "title"]
 
 
-@admin.register(Module)
+@admin.register(models.Module)
 class ModuleAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "course", "order", "is_active"]
     list_filter = ["course", "is_active"]
 
 
-@admin.register(Lesson)
+@admin.register(models.Lesson)
 class LessonAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "module", "order", "reading_minutes", "is_active"]
     list_filter = ["course", "module", "is_active"]
@@ -38,12 +25,12 @@ class LessonAdmin(admin.ModelAdmin):
     readonly_fields = ["html", "toc", "text", "content_hash", "source_path"]
 
 
-@admin.register(Quiz)
+@admin.register(models.Quiz)
 class QuizAdmin(admin.ModelAdmin):
     list_display = ["title", "module", "questions_per_attempt", "max_attempts", "keep", "is_active"]
 
 
-@admin.register(Question)
+@admin.register(models.Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["slug", "type", "quiz", "order", "is_active"]
     list_filter = ["type", "quiz", "is_active"]
@@ -51,13 +38,13 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 class QuestionResponseInline(admin.TabularInline):
-    model = QuestionResponse
+    model = models.QuestionResponse
     extra = 0
     readonly_fields = ["question", "answer", "score", "is_correct"]
     can_delete = False
 
 
-@admin.register(QuizAttempt)
+@admin.register(models.QuizAttempt)
 class QuizAttemptAdmin(admin.ModelAdmin):
     list_display = ["quiz", "user", "number", "status", "score", "submitted_at"]
     list_filter = ["status", "quiz"]
@@ -66,20 +53,20 @@ class QuizAttemptAdmin(admin.ModelAdmin):
     inlines = [QuestionResponseInline]
 
 
-@admin.register(Enrolment)
+@admin.register(models.Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
     list_display = ["user", "course", "role", "cohort", "status", "created_at"]
     list_filter = ["course", "role", "status"]
     search_fields = ["user__username", "user__email"]
 
 
-@admin.register(Cohort)
+@admin.register(models.Cohort)
 class CohortAdmin(admin.ModelAdmin):
     list_display = ["name", "course", "created_at"]
     list_filter = ["course"]
 
 
-@admin.register(Invitation)
+@admin.register(models.Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "course", "role", "cohort", "created_at", "accepted_at"]
     list_filter = ["course"]
@@ -88,11 +75,11 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ["token"]
 
 
-@admin.register(LessonRead)
+@admin.register(models.LessonRead)
 class LessonReadAdmin(admin.ModelAdmin):
     list_display = ["user", "lesson", "read_at"]
 
 
-@admin.register(ExerciseProgress)
+@admin.register(models.ExerciseProgress)
 class ExerciseProgressAdmin(admin.ModelAdmin):
     list_display = ["user", "module", "exercise_key", "best_points", "max_points", "updated_at"]

@@ -7,11 +7,13 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from courseware.errors import ApplicationError
 
-View = Callable[..., HttpResponse]
+# Any response: a page, a redirect, or a streamed download (StreamingHttpResponse).
+View = Callable[..., HttpResponseBase]
 
 
 def error_page(request: HttpRequest, error: ApplicationError) -> HttpResponse:
@@ -25,7 +27,7 @@ def handles_application_errors(view: View) -> View:
     """An ApplicationError raised by the view becomes the error page instead of a 500."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except ApplicationError as error:

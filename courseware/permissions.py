@@ -18,7 +18,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from rest_framework.permissions import BasePermission
@@ -43,7 +44,7 @@ def course_role_required(
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect(f"{reverse('login')}?next={request.path}")
             course = get_object_or_404(Course, slug=kwargs[course_kwarg])
@@ -61,7 +62,9 @@ instructor_required = course_role_required(CourseRole.INSTRUCTOR)
 
 
 class _CourseRolePermission(BasePermission):
-    """DRF's form of the check, for API views whose URL names the course (`slug`)."""
+    """DRF's form of the check, for API views whose URL names the course (`slug`). A view whose
+    URL names something else (a quiz, an exercise) says which course it belongs to with a
+    `permission_course(request)` method, which answers a 404 for an unknown one."""
 
     roles: frozenset[str] = frozenset()
     course_kwarg = "slug"
@@ -70,7 +73,11 @@ class _CourseRolePermission(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         if not request.user.is_authenticated:
             return False
-        course = get_object_or_404(Course, slug=view.kwargs[self.course_kwarg])
+        finder = getattr(view, "permission_course", None)
+        if finder is not None:
+            course = finder(request)
+        else:
+            course = get_object_or_404(Course, slug=view.kwargs[self.course_kwarg])
         return course_role_of(user=request.user, course=course) in self.roles
 
 

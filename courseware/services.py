@@ -38,6 +38,8 @@ from courseware.questions import (
     question_variant,
     questions_draw,
 )
+from courseware.signals import score_recorded
+from deadlines.selectors import late_refusal
 
 MAX_ANSWERS_PER_SAVE = 200
 
@@ -71,7 +73,8 @@ def quiz_attempt_start(
 ) -> tuple[QuizAttempt, bool]:
     """Open a new attempt, or return the open one. Returns (attempt, created).
 
-    Refuses when the attempt limit is used up or the cooldown has not passed.
+    Refuses when the attempt limit is used up, the cooldown has not passed, or the quiz is past
+    its due date in a course that refuses late work.
     """
     now = now or timezone.now()
     if not quiz.is_active or not quiz.module.is_active:
@@ -80,6 +83,9 @@ def quiz_attempt_start(
     open_attempt = attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).first()
     if open_attempt is not None:
         return open_attempt, False
+    refusal = late_refusal(user_id=user_id, item=quiz, at=now)
+    if refusal is not None:
+        raise ApplicationError(refusal, status_code=403)
     submitted = attempts.filter(status=QuizAttempt.Status.SUBMITTED)
     if quiz.max_attempts is not None and submitted.count() >= quiz.max_attempts:
         raise ApplicationError(
@@ -189,11 +195,16 @@ def quiz_attempt_submit(*, attempt_id: int, user_id: int) -> tuple[QuizAttempt, 
 
     Submitting again, or from two tabs at once, scores once: the status moves from
     in_progress to submitted in one conditional UPDATE and only its winner records responses.
+    Past the due date of a course that refuses late work it is refused and the attempt stays
+    open with its saved answers.
     """
     with transaction.atomic():
         attempt = _attempt_for_update(attempt_id=attempt_id, user_id=user_id)
         if attempt.status == QuizAttempt.Status.SUBMITTED:
             return attempt, False
+        refusal = late_refusal(user_id=user_id, item=attempt.quiz)
+        if refusal is not None:
+            raise ApplicationError(refusal, status_code=403)
         by_pk = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
         questions = [by_pk[pk] for pk in attempt.question_ids if pk in by_pk]
         results: dict[str, dict[str, Any]] = {}
@@ -228,6 +239,9 @@ def quiz_attempt_submit(*, attempt_id: int, user_id: int) -> tuple[QuizAttempt, 
         )
         if claimed:
             QuestionResponse.objects.bulk_create(responses)
+            score_recorded.send(
+                sender=QuizAttempt, kind="quiz", user_id=user_id, quiz_id=attempt.quiz_id
+            )
         attempt.refresh_from_db()
     return attempt, bool(claimed)
 
@@ -267,6 +281,13 @@ def exercise_score_record(
             )
         course_id = Module.objects.values_list("course_id", flat=True).get(pk=module_id)
         enrolment_ensure(user_id=user_id, course_id=course_id)
+        score_recorded.send(
+            sender=ExerciseProgress,
+            kind="exercise",
+            user_id=user_id,
+            module_id=module_id,
+            exercise_slug=exercise_slug,
+        )
 
 
 def course_enrol(*, user_id: int, course: Course) -> None:

@@ -22,6 +22,7 @@ from courseware.lesson_checks import lesson_check_feedback
 from courseware.models import Course, Lesson, Quiz, QuizAttempt
 from courseware.permissions import teaching_staff_required
 from courseware.questions import PARTIAL_CREDIT_RULE
+from deadlines.selectors import answers_revealed, reveal_withheld_text
 
 
 def _course(slug: str) -> Course:
@@ -39,11 +40,18 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
     rows = selectors.course_outline_for_user(user=request.user, course=course)
     role = selectors.course_role_of(user=request.user, course=course)
+    next_step = selectors.course_next_step(user=request.user, course=course)
     completion = selectors.course_completion(course=course, user=request.user)
     return render(
         request,
         "courseware/course.html",
-        {"course": course, "rows": rows, "role": role, "completion": completion},
+        {
+            "course": course,
+            "rows": rows,
+            "role": role,
+            "next_step": next_step,
+            "completion": completion,
+        },
     )
 
 
@@ -218,6 +226,7 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
     if not attempt.is_submitted:
         return redirect("courseware:attempt", pk=attempt.pk)
     status = selectors.quiz_status_for_user(user=request.user, quiz=attempt.quiz)
+    reveal = answers_revealed(user=request.user, quiz=attempt.quiz)
     return render(
         request,
         "courseware/results.html",
@@ -226,8 +235,10 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "module": attempt.quiz.module,
             "course": attempt.quiz.module.course,
-            "items": selectors.attempt_results(attempt=attempt),
+            "items": selectors.attempt_results(attempt=attempt, reveal=reveal),
             "status": status,
+            "answers_revealed": reveal,
+            "withheld_text": "" if reveal else reveal_withheld_text(quiz=attempt.quiz),
         },
     )
 

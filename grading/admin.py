@@ -3,14 +3,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from grading.models import Exercise, GradingRun, Submission
+from grading.models import Exercise, GradingRun, PracticeRun, Submission
 
 
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "module", "device", "max_points", "is_active"]
     list_filter = ["device", "is_active"]
-    exclude = ["source_notebook"]
+    exclude = ["source_notebook", "cells"]
 
 
 class GradingRunInline(admin.TabularInline):
@@ -49,4 +49,19 @@ class GradingRunAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in GradingRun._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(PracticeRun)
+class PracticeRunAdmin(admin.ModelAdmin):
+    """Runs of the visible tests: read only, for finding out why one failed."""
+
+    list_display = ["pk", "exercise", "user", "status", "points", "max_points", "queued_at"]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in PracticeRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

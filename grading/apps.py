@@ -9,6 +9,6 @@ class GradingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the grading tasks with Celery in every process, web included: services queue
-        # them by registered name (grading.services.GRADE_RUN_TASK) so that tasks -> services
-        # stays the only direction between the two modules.
+        # them by registered name (grading.queueing.GRADE_RUN_TASK) so that tasks -> execution ->
+        # queueing stays the only direction between those modules.
         import grading.tasks  # noqa: F401

@@ -51,6 +51,8 @@ def autotests_expand(
             f"the notebook uses AUTOTEST directives, which need an {TEMPLATE_FILE} beside it "
             "(nbgrader's templates of the asserts each directive becomes)"
         )
+    # nbgrader's preprocessors cost 1-3 s to import; only the import of a course (and
+    # `manage.py grade --source`) needs them, never a web process or a grading worker.
     from nbgrader.preprocessors import InstantiateTests
 
     notebook = copy.deepcopy(source)
@@ -59,6 +61,7 @@ def autotests_expand(
     )
     preprocessor = InstantiateTests(autotest_filename=str(template.resolve()))
     resources = {"metadata": {"path": str(directory.resolve())}}
+    expanded: NotebookNode
     try:
         expanded, _ = preprocessor.preprocess(notebook, resources)
     except Exception as error:  # nbgrader and the kernel raise many types; all are the author's

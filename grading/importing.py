@@ -1,7 +1,11 @@
-"""Exercise folders (exercise.yaml + an nbgrader source notebook) checked and stored.
+"""Exercise folders (exercise.yaml + an nbgrader source notebook) checked, and the values an
+Exercise row stores for them.
 
 The content importer calls `validate_exercise_folder` for every exercise before it writes
-anything, then `exercise_sync` inside its transaction.
+anything, then writes each row with `exercise_values` through its one create/update/deactivate
+step (content.applying.sync), as it writes lessons and quizzes. What grading needs of the notebook
+(the release notebook, the cells sorted into setup, answer and test) is computed here, once, and
+stored on the row.
 """
 
 from __future__ import annotations
@@ -16,19 +20,19 @@ from typing import Any
 import yaml
 from nbformat import NotebookNode
 
-from courseware.errors import ApplicationError
 from courseware.rendering import render_markdown
 from grading.autotests import AutotestError, autotests_expand
+from grading.hints import hints_from_meta
 from grading.models import Exercise
 from grading.notebooks import (
     NotebookError,
     classify,
     read_notebook,
     release_notebook,
-    starter_answers,
     validate_source,
 )
 from grading.pipeline import data_file_name
+from grading.prepared import PreparedNotebook, notebook_prepare
 
 DEVICES = {choice.value for choice in Exercise.Device}
 KNOWN_KEYS = {"title", "lesson", "device", "limits", "hints", "checks", "test_hints", "order"}
@@ -48,11 +52,12 @@ class ExerciseSpec:
     device: str
     wall_seconds: int
     memory_mb: int
-    hints: list[str]
+    hints: list[dict[str, Any]]  # {text, html, solution}: see grading/hints.py
     test_hints: dict[str, str]
     checks: list[dict[str, Any]]
     source: NotebookNode
     release: NotebookNode
+    prepared: PreparedNotebook
     statement: str
     content_hash: str
     max_points: float
@@ -103,10 +108,6 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
         errors.append(f"{meta_path}:{_line_of(text, 'limits')}: wall_seconds must be 1-600")
     if not isinstance(memory, int) or not 64 <= memory <= 16384:
         errors.append(f"{meta_path}:{_line_of(text, 'limits')}: memory_mb must be 64-16384")
-    hints = meta.get("hints") or []
-    if not isinstance(hints, list) or not all(isinstance(hint, str) for hint in hints):
-        errors.append(f"{meta_path}:{_line_of(text, 'hints')}: hints must be a list of text")
-        hints = []
     test_hints = meta.get("test_hints") or {}
     if not isinstance(test_hints, dict):
         errors.append(f"{meta_path}:{_line_of(text, 'test_hints')}: test_hints must be a mapping")
@@ -149,6 +150,10 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
         release = release_notebook(source)
     except Exception as error:  # nbgrader preprocessors raise their own error types
         return None, [f"{notebook_path}:1: nbgrader could not make the release version: {error}"]
+    hints, hint_errors = hints_from_meta(meta.get("hints"), source=source, render=_render)
+    if hint_errors:
+        line = _line_of(text, "hints")
+        return None, [f"{meta_path}:{line}: {problem}" for problem in hint_errors]
     exercise = classify(source)
     digest_input = raw + text.encode()
     for name, content in sorted(data_files.items()):
@@ -167,6 +172,7 @@ def validate_exercise_folder(path: Path) -> tuple[ExerciseSpec | None, list[str]
         checks=checks,
         source=source,
         release=release,
+        prepared=notebook_prepare(source, release),
         statement=exercise.statement,
         content_hash=digest,
         max_points=exercise.max_points,
@@ -212,30 +218,25 @@ def _render(markdown: str) -> str:
     return str(render_markdown(markdown))
 
 
-def exercise_sync(*, module: Any, spec: ExerciseSpec, force: bool = False) -> str:
-    """Create or update one exercise. Returns "added", "changed" or "unchanged"."""
-    existing = Exercise.objects.filter(module__course=module.course, slug=spec.slug).first()
-    if (
-        existing is not None
-        and existing.content_hash == spec.content_hash
-        and (existing.module_id == module.pk and existing.is_active)
-    ):
-        return "unchanged"
-    values = {
-        "module": module,
+def exercise_values(*, spec: ExerciseSpec, module_pk: int) -> dict[str, object]:
+    """The fields of the Exercise row for a checked folder in the module `module_pk`, as JSON
+    gives them back (so that an import of unchanged files finds every field equal)."""
+    return {
+        "module_id": module_pk,
         "title": spec.title,
         "order": spec.order,
         "lesson_slug": spec.lesson,
         "statement_html": _render(spec.statement),
         "source_notebook": json.loads(json.dumps(spec.source)),
         "release_notebook": json.loads(json.dumps(spec.release)),
-        "starter_code": starter_answers(spec.release),
+        "starter_code": spec.prepared.stubs,
+        "cells": spec.prepared.stored_cells(),
         "device": spec.device,
         "wall_seconds": spec.wall_seconds,
         "memory_mb": spec.memory_mb,
         "hints": spec.hints,
         "test_hints": spec.test_hints,
-        "checks": spec.checks,
+        "checks": json.loads(json.dumps(spec.checks)),
         "data_files": {
             name: base64.b64encode(content).decode("ascii")
             for name, content in spec.data_files.items()
@@ -244,26 +245,3 @@ def exercise_sync(*, module: Any, spec: ExerciseSpec, force: bool = False) -> st
         "content_hash": spec.content_hash,
         "is_active": True,
     }
-    if existing is None:
-        Exercise.objects.create(slug=spec.slug, **values)
-        return "added"
-    for key, value in values.items():
-        setattr(existing, key, value)
-    existing.save()
-    return "changed"
-
-
-def exercises_deactivate_missing(*, course: Any, keep_slugs: set[str], force: bool) -> list[str]:
-    """Exercises no longer in the course: deactivated, never deleted (submissions stay)."""
-    gone = Exercise.objects.filter(module__course=course, is_active=True).exclude(
-        slug__in=keep_slugs
-    )
-    with_history = [exercise.slug for exercise in gone if exercise.submissions.exists()]
-    if with_history and not force:
-        raise ApplicationError(
-            "These exercises have submissions; rerun with --force to remove them "
-            "(their history is kept): " + ", ".join(with_history)
-        )
-    slugs = [exercise.slug for exercise in gone]
-    gone.update(is_active=False)
-    return slugs

@@ -8,6 +8,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from grading.feedback import Feedback, feedback_from_json
+
 
 class Exercise(models.Model):
     class Device(models.TextChoices):
@@ -27,6 +29,10 @@ class Exercise(models.Model):
     source_notebook = models.JSONField()
     release_notebook = models.JSONField()
     starter_code = models.JSONField(default=dict)  # answer grade_id -> starter code
+    # The source notebook's code cells sorted into setup, answer and test cells (with their
+    # solutions and hidden tests: never leaves the server either), stored at import so that no
+    # grading derives them again: grading.prepared.PreparedNotebook.stored_cells().
+    cells = models.JSONField(default=list)
     device = models.CharField(max_length=20, choices=Device.choices, default=Device.CPU)
     wall_seconds = models.PositiveIntegerField(default=30)
     memory_mb = models.PositiveIntegerField(default=1024)
@@ -115,6 +121,8 @@ class GradingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     points = models.FloatField(null=True, blank=True)
     max_points = models.FloatField(null=True, blank=True)
+    # The learner's feedback as grading.feedback.feedback_to_json stores it; read it typed
+    # through `learner_feedback`.
     feedback = models.JSONField(default=dict)
     exercise_hash = models.CharField(max_length=64, blank=True)
 
@@ -135,6 +143,11 @@ class GradingRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.GRADED, self.Status.FAILED)
+
+    @property
+    def learner_feedback(self) -> Feedback:
+        """What the learner is shown of this grading (the submission page, the API)."""
+        return feedback_from_json(self.feedback)
 
 
 class HintReveal(models.Model):
@@ -169,3 +182,49 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.exercise_id} by {self.user_id}"
+
+
+class PracticeRun(models.Model):
+    """ "Run the visible tests": the learner's code checked against the visible test cells only,
+    in the same two sandboxes as a grading. It is not a submission: no score, no progress, not
+    in the submission history, and its own (looser) hourly limit."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        GRADED = "graded", "Checked"
+        FAILED = "failed", "Failed"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="practice_runs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_runs"
+    )
+    answers = models.JSONField()  # answer grade_id -> code, as received
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status_message = models.TextField(blank=True)
+    failure_detail = models.TextField(blank=True)  # the grader's reason, never shown to learners
+    queue = models.CharField(max_length=40, default="grading")
+    claim_token = models.UUIDField(default=uuid.uuid4)
+    seed = models.PositiveIntegerField(default=new_seed)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)  # of the visible tests only
+    max_points = models.FloatField(null=True, blank=True)
+    feedback = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        indexes = [models.Index(fields=["user", "exercise", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"Practice run {self.pk} of {self.exercise_id} by {self.user_id}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.GRADED, self.Status.FAILED)
+
+    @property
+    def learner_feedback(self) -> Feedback:
+        """What the learner is shown of this check (stored by the same codec as a grading's)."""
+        return feedback_from_json(self.feedback)

@@ -1,5 +1,6 @@
-"""nbgrader source notebooks: validation, the release version, and splitting a submission into
-what runs in the learner sandbox and what runs in the test sandbox.
+"""nbgrader source notebooks: validation, the release version, the cells sorted into setup,
+answer and test cells, and the answers taken from a learner's upload (`grading.prepared` splits a
+submission for the two sandboxes).
 
 The release notebook is made by nbgrader's own preprocessors. Everything else here works on the
 cell metadata nbgrader defines (`metadata.nbgrader`: grade, solution, locked, points, grade_id).
@@ -11,7 +12,7 @@ import ast
 import copy
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import nbformat
@@ -40,10 +41,10 @@ class Cell:
     hidden: bool = False
 
 
-@dataclass(frozen=True)
-class ExerciseNotebook:
+class SortedCells:
+    """The answer and test cells among a notebook's `cells` (sorted by `classify`)."""
+
     cells: tuple[Cell, ...]
-    statement: str = ""
 
     @property
     def answers(self) -> list[Cell]:
@@ -53,20 +54,17 @@ class ExerciseNotebook:
     def tests(self) -> list[Cell]:
         return [cell for cell in self.cells if cell.kind == "test"]
 
+
+@dataclass(frozen=True)
+class ExerciseNotebook(SortedCells):
+    cells: tuple[Cell, ...]
+    statement: str = ""
+
     @property
     def max_points(self) -> float:
         """Automatically graded points. Answer cells that carry points are graded by hand in
         nbgrader (autograde gives them no score), so they are not counted here."""
         return sum(cell.points for cell in self.tests)
-
-
-@dataclass
-class SubmissionParts:
-    """A submission split for the two sandboxes."""
-
-    learner_cells: list[dict[str, str]]
-    tests: dict[str, Any]
-    edited_locked_cells: list[str] = field(default_factory=list)
 
 
 def read_notebook(data: bytes | str) -> NotebookNode:
@@ -88,7 +86,7 @@ def read_notebook(data: bytes | str) -> NotebookNode:
     except (ValueError, RecursionError) as error:
         raise NotebookError(f"The file is not a Jupyter notebook: {error}") from None
     try:
-        notebook = nbformat.reads(data, as_version=4)
+        notebook: NotebookNode = nbformat.reads(data, as_version=4)
     except (ValueError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
         raise NotebookError(f"The file is not a Jupyter notebook: {error}") from None
     except Exception as error:  # nbformat raises several private error types
@@ -187,6 +185,8 @@ def classify(notebook: NotebookNode) -> ExerciseNotebook:
 
 def validate_source(notebook: NotebookNode) -> list[str]:
     """Everything wrong with a source notebook, as messages naming the cell."""
+    # nbgrader's preprocessors cost 1-3 s to import; only the import of a course (and
+    # `manage.py grade --source`) needs them, never a web process or a grading worker.
     from nbgrader.preprocessors import CheckCellMetadata
 
     errors: list[str] = []
@@ -219,7 +219,7 @@ def validate_source(notebook: NotebookNode) -> list[str]:
         if meta.get("solution") and source.count(BEGIN_SOLUTION) != source.count(END_SOLUTION):
             errors.append(f"{where}: unbalanced {BEGIN_SOLUTION} / {END_SOLUTION}")
         try:
-            ast.parse(_without_markers(source))
+            ast.parse(source_without_markers(source))
         except SyntaxError as error:
             errors.append(f"{where}: line {error.lineno}: syntax error: {error.msg}")
     if not exercise.answers:
@@ -229,7 +229,7 @@ def validate_source(notebook: NotebookNode) -> list[str]:
     return errors
 
 
-def _without_markers(source: str) -> str:
+def source_without_markers(source: str) -> str:
     lines = [
         line
         for line in source.splitlines()
@@ -241,6 +241,8 @@ def _without_markers(source: str) -> str:
 def release_notebook(source: NotebookNode) -> NotebookNode:
     """The student version, made by nbgrader's preprocessors: no solutions, no hidden tests,
     no outputs, locked cells marked, checksums recorded."""
+    # nbgrader's preprocessors cost 1-3 s to import; only the import of a course (and
+    # `manage.py grade --source`) needs them, never a web process or a grading worker.
     from nbgrader.preprocessors import (
         ClearHiddenTests,
         ClearOutput,
@@ -264,7 +266,7 @@ def release_notebook(source: NotebookNode) -> NotebookNode:
 
 def reference_answers(source: NotebookNode) -> dict[str, str]:
     """The author's solution for each answer cell, markers removed (for checks, never shown)."""
-    return {cell.grade_id: _without_markers(cell.source) for cell in classify(source).answers}
+    return {cell.grade_id: source_without_markers(cell.source) for cell in classify(source).answers}
 
 
 def starter_answers(release: NotebookNode) -> dict[str, str]:
@@ -319,7 +321,8 @@ def answers_from_notebook(
 ) -> tuple[dict[str, str], list[str]]:
     """Take only the answer cells from a filled-in release notebook. Every other cell comes from
     the source at grading time; locked cells the learner edited are reported, never used."""
-    expected = {cell.grade_id: cell for cell in classify(release).cells}
+    released = classify(release)
+    expected = {cell.grade_id: cell for cell in released.cells}
     answers: dict[str, str] = {}
     edited: list[str] = []
     for cell in uploaded.cells:
@@ -332,7 +335,7 @@ def answers_from_notebook(
             answers[grade_id] = cell.source
         elif cell.source.strip() != original.source.strip():
             edited.append(grade_id)
-    missing = [cell.grade_id for cell in classify(release).answers if cell.grade_id not in answers]
+    missing = [cell.grade_id for cell in released.answers if cell.grade_id not in answers]
     if missing:
         raise NotebookError(
             "The notebook lacks the answer cell(s) "
@@ -346,38 +349,3 @@ def answers_from_notebook(
         if len(code.encode("utf-8")) > MAX_ANSWER_BYTES:
             raise NotebookError(f"The answer cell {grade_id} is larger than 100 KB.")
     return answers, edited
-
-
-def split_submission(
-    source: NotebookNode, answers: dict[str, str], *, cell_seconds: float
-) -> SubmissionParts:
-    """Learner sandbox: setup cells and the learner's answers, in notebook order (never a test).
-    Test sandbox: setup cells and all test cells, hidden ones included."""
-    exercise = classify(source)
-    release = classify(release_notebook(source))
-    stubs = {cell.grade_id: cell.source for cell in release.answers}
-    learner_cells: list[dict[str, str]] = []
-    setup: list[dict[str, Any]] = []
-    tests: list[dict[str, Any]] = []
-    declared: list[str] = []
-    for cell in exercise.cells:
-        if cell.kind == "setup":
-            learner_cells.append({"id": cell.grade_id, "kind": "setup", "source": cell.source})
-            setup.append({"id": cell.grade_id, "source": cell.source})
-        elif cell.kind == "answer":
-            code = answers.get(cell.grade_id, stubs.get(cell.grade_id, CODE_STUB))
-            learner_cells.append({"id": cell.grade_id, "kind": "answer", "source": code})
-            declared.extend(declared_names(stubs.get(cell.grade_id, "")))
-        else:
-            tests.append(
-                {
-                    "id": cell.grade_id,
-                    "source": _without_markers(cell.source),
-                    "points": cell.points,
-                    "hidden": cell.hidden,
-                }
-            )
-    return SubmissionParts(
-        learner_cells=learner_cells,
-        tests={"setup": setup, "tests": tests, "declared": declared, "cell_seconds": cell_seconds},
-    )

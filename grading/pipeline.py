@@ -19,13 +19,14 @@ import json
 import time
 import zipfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from nbformat import NotebookNode
 
-from grading.notebooks import classify, split_submission
+from grading.causes import Cause, LearnerCellError, first_cause, job_message, learner_cell_error
+from grading.prepared import PreparedNotebook, notebook_prepare, split_submission
 from grading.relay import LearnerProtocolError, Relay
 from sandbox import Job, JobResult, Limits, Sandbox
 
@@ -60,16 +61,20 @@ class CellResult:
 
 @dataclass
 class GradingOutcome:
+    """Everything the grader learned, hidden tests included: what a learner may see of it is
+    decided in one place, grading.feedback.feedback_from_outcome."""
+
     points: float
     max_points: float
     cells: list[CellResult]
     learner_output: str = ""
     message: str = ""
-    learner_errors: list[dict[str, Any]] = field(default_factory=list)
+    learner_errors: list[LearnerCellError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+    # How the learner's code ended: "completed", "timed_out" or "out_of_memory" (the sandbox
+    # stopped it, or the tests ran out of time or memory on what it answered), for the metrics.
+    ending: str = "completed"
+    cause: Cause | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ def data_file_name(name: str) -> str:
 def grade_notebook(
     *,
     sandbox: Sandbox,
-    source: NotebookNode,
+    source: NotebookNode | PreparedNotebook,
     answers: dict[str, str],
     limits: GradingLimits,
     profile: str = "python-cpu",
@@ -139,14 +144,19 @@ def grade_notebook(
     """Grade `answers` (learner code per answer cell) against a source notebook. `seed` goes
     to the test sandbox only (test cells read it as GRADING_SEED); the learner never sees it.
     `data_files` (relative path -> bytes) are the exercise's files: both sandboxes find them
-    in their working directory, as nbgrader's kernel finds them beside the notebook."""
+    in their working directory, as nbgrader's kernel finds them beside the notebook.
+
+    `source` is an exercise's source notebook, or what the import prepared of it (the worker
+    passes the Exercise's stored `PreparedNotebook`, so a grading derives nothing from the
+    notebook itself)."""
     started = time.monotonic()
-    parts = split_submission(source, answers, cell_seconds=limits.wall_seconds)
+    prepared = source if isinstance(source, PreparedNotebook) else notebook_prepare(source)
+    parts = split_submission(prepared, answers, cell_seconds=limits.wall_seconds)
     data = {f"data/{data_file_name(name)}": content for name, content in (data_files or {}).items()}
     learner_job = Job(
         command=("python", "-I", "/job/learner.pyz"),
         files={
-            "learner.pyz": _program("learner", ("protocol",)),
+            "learner.pyz": _program("learner", ("protocol", "cells")),
             "cells.json": json.dumps({"cells": parts.learner_cells}).encode(),
             **data,
         },
@@ -172,12 +182,15 @@ def grade_notebook(
         limits=_tester_limits(limits),
         environment=NBGRADER_ENVIRONMENT,
     )
+    starting = time.monotonic()
     learner = sandbox.start(learner_job)
+    learner_started = time.monotonic()
     try:
         tester = sandbox.start(test_job)
     except BaseException:
         learner.finish(kill=True)
         raise
+    tester_started = time.monotonic()
     relay = Relay(learner, tester, limits.wall_seconds)
     violation = ""
     finishing = {"learner": False, "tester": False}
@@ -199,18 +212,38 @@ def grade_notebook(
     output = _learner_output(learner_result, relay.visible_stderr)
     if violation:
         outcome = _zero_outcome(
-            source,
+            prepared,
             "Your code sent the grader something it does not accept, so nothing was graded: "
             + violation
             + ".",
             output,
         )
     elif relay.verdict is None:
-        outcome = _zero_outcome(source, _tester_failure(tester_result, relay), output)
+        outcome = _zero_outcome(prepared, _tester_failure(tester_result, relay), output)
     else:
-        outcome = _outcome(source, relay.verdict, relay.ready or {}, learner_result, output)
-    outcome.timings = {**relay.timings, "total": time.monotonic() - started}
+        outcome = _outcome(
+            prepared, relay.verdict, relay.ready or {}, learner_result, output, answers, limits
+        )
+    outcome.timings = {
+        **relay.timings,
+        "learner_start": learner_started - starting,
+        "tester_start": tester_started - learner_started,
+        "total": time.monotonic() - started,
+    }
+    outcome.ending = _ending(learner_result, tester_result, relay)
     return outcome
+
+
+def _ending(learner_result: JobResult, tester_result: JobResult, relay: Relay) -> str:
+    if learner_result.timed_out or learner_result.cpu_limit_exceeded:
+        return "timed_out"
+    if learner_result.out_of_memory:
+        return "out_of_memory"
+    if tester_result.timed_out or relay.tester_failure == "timeout":
+        return "timed_out"
+    if tester_result.out_of_memory:
+        return "out_of_memory"
+    return "completed"
 
 
 def _tester_failure(result: JobResult, relay: Relay) -> str:
@@ -248,7 +281,7 @@ def _learner_output(result: JobResult, visible_bytes: int | None) -> str:
     return output
 
 
-def _zero_outcome(source: NotebookNode, message: str, output: str) -> GradingOutcome:
+def _zero_outcome(prepared: PreparedNotebook, message: str, output: str) -> GradingOutcome:
     cells = [
         CellResult(
             grade_id=cell.grade_id,
@@ -257,8 +290,7 @@ def _zero_outcome(source: NotebookNode, message: str, output: str) -> GradingOut
             passed=False,
             hidden=cell.hidden,
         )
-        for cell in classify(source).cells
-        if cell.kind == "test"
+        for cell in prepared.tests
     ]
     return GradingOutcome(
         points=0.0,
@@ -270,13 +302,14 @@ def _zero_outcome(source: NotebookNode, message: str, output: str) -> GradingOut
 
 
 def _outcome(
-    source: NotebookNode,
+    prepared: PreparedNotebook,
     verdict: Mapping[str, Any],
     ready: Mapping[str, Any],
     learner_result: JobResult,
     output: str,
+    answers: Mapping[str, str],
+    limits: GradingLimits,
 ) -> GradingOutcome:
-    exercise = classify(source)
     by_id = {
         str(item.get("id")): item for item in verdict.get("verdict", []) if isinstance(item, dict)
     }
@@ -286,7 +319,7 @@ def _outcome(
         if isinstance(item, dict) and item.get("id") is not None
     }
     cells: list[CellResult] = []
-    for cell in exercise.cells:
+    for cell in prepared.cells:
         if cell.kind == "test":
             item = by_id.get(cell.grade_id, {})
             passed = item.get("passed") is True
@@ -299,35 +332,32 @@ def _outcome(
                     max_points=cell.points,
                     passed=passed,
                     hidden=cell.hidden,
-                    output="" if cell.hidden else str(item.get("output", ""))[:20_000],
-                    traceback="" if cell.hidden else str(item.get("traceback", ""))[:8_000],
-                    hidden_output=str(item.get("hidden_output", ""))[:20_000]
-                    if cell.hidden
-                    else "",
-                    hidden_traceback=str(item.get("hidden_traceback", ""))[:8_000]
-                    if cell.hidden
-                    else "",
+                    # The test sandbox reports a hidden test's output under its own keys
+                    # (protocol.TestResult); what a learner sees is decided in grading.feedback.
+                    output=str(item.get("output", ""))[:20_000],
+                    traceback=str(item.get("traceback", ""))[:8_000],
+                    hidden_output=str(item.get("hidden_output", ""))[:20_000],
+                    hidden_traceback=str(item.get("hidden_traceback", ""))[:8_000],
                 )
             )
     learner_errors = [
-        {"id": cell_id, "error": str(item.get("error", ""))[:2000]}
+        learner_cell_error(cell_id=cell_id, error=str(item.get("error", ""))[:2000])
         for cell_id, item in statuses.items()
         if item.get("ok") is False
     ]
-    message = ""
-    if (
-        learner_result.timed_out
-        or learner_result.out_of_memory
-        or (learner_result.signal not in (None, 9))
-    ):
-        message = learner_result.explain()
-    elif not verdict.get("learner_ready"):
-        message = (
-            "Your code exited before the tests could use it (an exit call or a crash at the "
-            "top level of your cell)."
-        )
-    elif learner_result.output_truncated:
-        message = learner_result.explain()
+    learner_ready = bool(verdict.get("learner_ready"))
+    message = job_message(
+        result=learner_result, learner_ready=learner_ready, output_stop_bytes=LEARNER_OUTPUT_STOP
+    )
+    cause = first_cause(
+        result=learner_result,
+        learner_ready=learner_ready,
+        errors=learner_errors,
+        answers=answers,
+        wall_seconds=limits.wall_seconds,
+        memory_mb=limits.memory_mb,
+        output_stop_bytes=LEARNER_OUTPUT_STOP,
+    )
     return GradingOutcome(
         points=sum(cell.points for cell in cells),
         max_points=sum(cell.max_points for cell in cells),
@@ -335,4 +365,5 @@ def _outcome(
         learner_output=output,
         message=message,
         learner_errors=learner_errors,
+        cause=cause,
     )

@@ -8,8 +8,10 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
+from grading.execution import grading_run_execute, grading_run_give_up
 from grading.pipeline import GradingInfrastructureError
-from grading.services import grading_run_execute, grading_run_give_up, runs_requeue_stuck
+from grading.practice import practice_run_execute, practice_run_give_up, practice_runs_fail_stale
+from grading.services import runs_requeue_stuck
 from sandbox import SandboxError
 
 RETRY_BACKOFF_SECONDS = 2
@@ -50,8 +52,41 @@ def grade_run(self: Any, run_pk: int) -> str:
         raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from None
 
 
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def practice_run(self: Any, practice_pk: int) -> str:
+    """Run the visible tests of one practice run; retried like a grading, on infrastructure
+    errors only, then failed with a plain message."""
+    try:
+        return practice_run_execute(practice_pk=practice_pk)
+    except SandboxError as error:
+        practice_run_give_up(
+            practice_pk=practice_pk, detail=f"The grader is misconfigured: {error}"
+        )
+        return "failed"
+    except GradingInfrastructureError as error:
+        if self.request.retries >= self.max_retries:
+            practice_run_give_up(
+                practice_pk=practice_pk,
+                detail=f"Gave up after {self.request.retries + 1} tries: {error}",
+            )
+            return "failed"
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from None
+
+
 @shared_task(acks_late=True)
 def submissions_requeue_stuck() -> int:
+    # Practice runs that will never finish end here too (one watchdog, one schedule).
+    practice_runs_fail_stale(
+        running_seconds=settings.GRADING_STUCK_AFTER_SECONDS,
+        queued_seconds=settings.GRADING_LOST_AFTER_SECONDS,
+    )
     return runs_requeue_stuck(
         older_than_seconds=settings.GRADING_STUCK_AFTER_SECONDS,
         lost_after_seconds=settings.GRADING_LOST_AFTER_SECONDS,

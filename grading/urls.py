@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from grading import views
+from grading import learner_views, views
 
 app_name = "grading"
 
@@ -12,6 +12,27 @@ urlpatterns = [
     path("<slug:course_slug>/<slug:slug>/draft/", views.draft_save, name="draft"),
     path("<slug:course_slug>/<slug:slug>/hint/", views.hint_reveal, name="hint"),
     path("<slug:course_slug>/<slug:slug>/notebook/", views.release_download, name="release"),
+    path(
+        "<slug:course_slug>/<slug:slug>/practice/",
+        learner_views.practice_run_create,
+        name="practice",
+    ),
+    path(
+        "<slug:course_slug>/<slug:slug>/practice/<int:pk>/status/",
+        learner_views.practice_status,
+        name="practice_status",
+    ),
+    path(
+        "<slug:course_slug>/<slug:slug>/compare/",
+        learner_views.submissions_compare,
+        name="compare",
+    ),
+    path("<slug:course_slug>/<slug:slug>/reset/", learner_views.starter_reset, name="reset"),
+    path(
+        "<slug:course_slug>/<slug:slug>/submissions/<int:pk>/restore/",
+        learner_views.submission_restore,
+        name="restore",
+    ),
     path(
         "<slug:course_slug>/<slug:slug>/submissions/<int:pk>/",
         views.submission_detail,

@@ -20,7 +20,6 @@ from grading import selectors, services
 from grading.models import Exercise, GradingRun, Submission
 from grading.notebooks import MAX_ANSWER_BYTES
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # A draft request carries every answer cell; JSON may spell one byte of code in up to six
 # (\u0001), so this bounds the body before it is parsed, whatever the cells hold.
 MAX_DRAFT_BODY_PER_CELL = 6 * MAX_ANSWER_BYTES + 1024
@@ -36,11 +35,16 @@ def _exercise(course_slug: str, slug: str) -> Exercise:
 @login_required
 def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
-    submissions = selectors.submissions_for_learner(user=request.user, exercise=exercise)
-    drafts = selectors.answers_to_show(
-        user=request.user, exercise=exercise, submissions=submissions
+    submissions = selectors.submissions_for_learner(
+        user=selectors.signed_in(request.user), exercise=exercise
     )
-    queue, queue_message = services.queue_for(exercise)
+    drafts = selectors.answers_to_show(
+        user=selectors.signed_in(request.user), exercise=exercise, submissions=submissions
+    )
+    queue, queue_message = selectors.queue_for(exercise)
+    practice_run = selectors.practice_latest(
+        user=selectors.signed_in(request.user), exercise=exercise
+    )
     return render(
         request,
         "grading/exercise.html",
@@ -48,9 +52,18 @@ def exercise_detail(request: HttpRequest, course_slug: str, slug: str) -> HttpRe
             "exercise": exercise,
             "drafts": drafts.items(),
             "submissions": [(s, selectors.latest_run(s)) for s in submissions],
-            "hints": selectors.hints_revealed(user=request.user, exercise=exercise),
+            "hints": selectors.hints_revealed(
+                user=selectors.signed_in(request.user), exercise=exercise
+            ),
             "queue_message": queue_message,
             "teaching_staff": teaches_course(user=request.user, course=exercise.module.course),
+            "has_visible_tests": selectors.exercise_has_visible_tests(exercise=exercise),
+            "next_exercise": selectors.exercise_next(exercise=exercise),
+            "practice_run": practice_run,
+            "practice_pending": practice_run is not None and not practice_run.is_finished,
+            "practice_place": (
+                selectors.practice_place(practice_run) if practice_run is not None else None
+            ),
         },
     )
 
@@ -62,17 +75,17 @@ def submission_create(request: HttpRequest, course_slug: str, slug: str) -> Http
     upload = request.FILES.get("notebook")
     try:
         if upload is not None:
-            if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-                raise ApplicationError("The notebook is larger than 2 MB.")
             submission = services.submission_create(
-                user=request.user, exercise=exercise, notebook=upload.read()
+                user=selectors.signed_in(request.user), exercise=exercise, notebook=upload.read()
             )
         else:
             code = {
                 grade_id: request.POST.get(f"code-{grade_id}", "")
                 for grade_id in exercise.starter_code
             }
-            submission = services.submission_create(user=request.user, exercise=exercise, code=code)
+            submission = services.submission_create(
+                user=selectors.signed_in(request.user), exercise=exercise, code=code
+            )
     except ApplicationError as error:
         messages.error(request, str(error))
         response = exercise_detail(request, course_slug, slug)
@@ -154,7 +167,9 @@ def draft_save(request: HttpRequest, course_slug: str, slug: str) -> JsonRespons
         return JsonResponse({"error": "The draft is not valid JSON."}, status=400)
     try:
         code = body.get("code") if isinstance(body, dict) else None
-        draft = services.draft_save(user=request.user, exercise=exercise, code=code)
+        draft = services.draft_save(
+            user=selectors.signed_in(request.user), exercise=exercise, code=code
+        )
     except ApplicationError as error:
         return JsonResponse({"error": str(error)}, status=error.status_code)
     return JsonResponse({"saved_at": draft.updated_at.isoformat()})
@@ -164,7 +179,7 @@ def draft_save(request: HttpRequest, course_slug: str, slug: str) -> JsonRespons
 @require_POST
 def hint_reveal(request: HttpRequest, course_slug: str, slug: str) -> HttpResponse:
     exercise = _exercise(course_slug, slug)
-    services.hint_reveal_next(user=request.user, exercise=exercise)
+    services.hint_reveal_next(user=selectors.signed_in(request.user), exercise=exercise)
     return redirect(f"/exercises/{course_slug}/{slug}/#hints")
 
 

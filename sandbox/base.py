@@ -79,7 +79,7 @@ class RunningJob(ABC):
     def stderr_bytes_received(self) -> int:
         """How many bytes of the job's stderr have arrived so far (up to the output limit): the
         grader cuts the learner's output where hidden tests began."""
-        return self.stderr_reader.kept
+        return self.stderr_reader.buffer.kept
 
     def close_stdin(self) -> None:
         """End the job's input. Backends make this idempotent and skip stdin in finish() once
@@ -203,7 +203,7 @@ class BoundedBuffer:
 
 
 class BoundedReader(threading.Thread):
-    """Drains a pipe in the background into a BoundedBuffer; past its limit it calls
+    """Drains a pipe in the background into `buffer` (a BoundedBuffer); past its limit it calls
     `on_overflow` once (the job is stopped) and keeps draining, so the writer never blocks."""
 
     def __init__(self, fd: int, limit: int, on_overflow: Callable[[], None] | None = None) -> None:
@@ -211,14 +211,6 @@ class BoundedReader(threading.Thread):
         self.fd = fd
         self.buffer = BoundedBuffer(limit)
         self.on_overflow = on_overflow
-
-    @property
-    def kept(self) -> int:
-        return self.buffer.kept
-
-    @property
-    def truncated(self) -> bool:
-        return self.buffer.truncated
 
     def run(self) -> None:
         while True:
@@ -232,9 +224,6 @@ class BoundedReader(threading.Thread):
                 self.on_overflow()
                 self.on_overflow = None
         _close_quietly(self.fd)
-
-    def value(self) -> bytes:
-        return self.buffer.value()
 
 
 def release_in_background(release: Callable[[], None]) -> None:
@@ -312,7 +301,7 @@ class ResourceUse:
 def job_result(
     limits: Limits,
     status: tuple[int | None, int | None],
-    stderr: BoundedBuffer | BoundedReader,
+    stderr: BoundedBuffer,
     use: ResourceUse,
     *,
     timed_out: bool,

@@ -25,6 +25,13 @@ def get_sandbox(name: str | None = None) -> Sandbox:
         return _sandboxes[backend]
 
 
+def build_sandbox(name: str | None = None) -> Sandbox:
+    """A new instance of the configured backend, not shared with get_sandbox()'s: for a one-off
+    check (the GPU probe at a worker's start) whose warm state must not leak into the forked
+    worker processes. The caller closes it."""
+    return _build(name or settings.SANDBOX_BACKEND)
+
+
 def _build(backend: str) -> Sandbox:
     gpus: int = settings.SANDBOX_GPUS
     warm: bool = settings.SANDBOX_WARM

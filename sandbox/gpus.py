@@ -26,6 +26,15 @@ def acquire_gpu(
     cannot see; the Docker backend turns it off, since its GPUs are the daemon's."""
     if count <= 0:
         raise SandboxError("This job needs a GPU and this worker has none (SANDBOX_GPUS=0).")
+    if require_device_files and not any(
+        os.path.exists(f"/dev/nvidia{index}") for index in range(count)
+    ):
+        # Waiting would not help: no device this worker offers exists on this host.
+        missing = ", ".join(f"/dev/nvidia{index}" for index in range(count))
+        raise SandboxError(
+            f"This worker offers {count} GPU(s) (SANDBOX_GPUS) but none of {missing} exists: "
+            "no NVIDIA device or driver on this host."
+        )
     deadline = time.monotonic() + wait_seconds
     while True:
         for index in range(count):

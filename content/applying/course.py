@@ -2,8 +2,9 @@
 
 Rows are matched on slugs so learners keep their progress (`content.applying.sync`); the report
 says what was added, changed and removed. A lesson, question or quiz that learners have history
-on is never deleted: removing it needs `force`, and then it is deactivated. Exercises are written
-by grading's import service, which owns their table.
+on is never deleted: removing it needs `force`, and then it is deactivated. An exercise is never
+deleted either: one learners have submitted to needs `force`, and every removed one is
+deactivated. Grading says what an exercise row holds (`grading.importing.exercise_values`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
 
-from content.applying.report import ImportReport, Outcome
+from content.applying.report import ImportReport
 from content.applying.sync import Row, RowSync, Values, remove_unless_used, row_update
 from content.lesson_extras import glossary_apply
 from content.plan import CoursePlan, ImportFailed, Progress, progress_silent
-from courseware.errors import ApplicationError
 from courseware.models import Course, Lesson, LessonRead, Module, Question, QuestionResponse, Quiz
-from grading.importing import exercise_sync, exercises_deactivate_missing
+from grading.importing import exercise_values
+from grading.models import Exercise
 
 
 def course_apply(
@@ -179,16 +180,29 @@ class _Applier:
         specs = [(modules[m.slug], spec) for m in self.plan.modules for spec in m.exercises]
         if specs:
             self.progress(f"applying {len(specs)} exercises")
+        exercises = RowSync(
+            Exercise,
+            kind="exercises",
+            report=self.report,
+            rows=Exercise.objects.filter(module__course=course),
+        )
         for module, spec in specs:
-            outcome = exercise_sync(module=module, spec=spec, force=self.force)
-            self.report.record("exercises", spec.slug, Outcome(outcome))
-        keep = {spec.slug for _, spec in specs}
-        try:
-            removed = exercises_deactivate_missing(course=course, keep_slugs=keep, force=self.force)
-        except ApplicationError as error:
-            self.refusals.append(error.message)
-            return
-        self.report.removed["exercises"].extend(removed)
+            exercises.put(spec.slug, spec.slug, exercise_values(spec=spec, module_pk=module.pk))
+        kept = exercises.remove_missing(self.exercise_remove)
+        if kept:
+            self.refusals.append(
+                "These exercises have submissions; rerun with --force to remove them "
+                "(their history is kept): " + ", ".join(kept)
+            )
+
+    def exercise_remove(self, exercise: Exercise) -> str | None:
+        """Deactivate an exercise the course no longer has (never delete it: its submissions
+        and drafts stay). One with submissions needs force: then its slug is returned, and the
+        refusals are said together."""
+        if exercise.submissions.exists() and not self.force:
+            return exercise.slug
+        row_update(exercise, {"is_active": False})
+        return None
 
     @staticmethod
     def module_remove(module: Module) -> None:

@@ -9,7 +9,7 @@ KINDS = ("course", "modules", "lessons", "quizzes", "questions", "exercises")
 
 
 class Outcome(StrEnum):
-    """What writing one wanted row did (grading's `exercise_sync` answers the same words)."""
+    """What writing one wanted row did."""
 
     ADDED = "added"
     CHANGED = "changed"

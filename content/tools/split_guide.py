@@ -36,7 +36,8 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+import yaml
 
 TOC_CHAPTER = re.compile(r"^(\d+)\.\s+\[(?P<title>[^\]]+)\]\(#(?P<anchor>[^)]+)\)\s*$")
 TOC_BULLET = re.compile(r"^(?P<indent>\s+)-\s+\[(?P<title>[^\]]+)\]\(#(?P<anchor>[^)]+)\)\s*$")
@@ -250,14 +251,12 @@ def split(text: str) -> tuple[list[str], int, list[Node], list[str]]:
     return lines, body_start, chapters, report
 
 
-def lesson_text(leaf: Node, yaml: Any) -> str:
+def lesson_text(leaf: Node) -> str:
     front = yaml.safe_dump({"title": leaf.title}, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{front}---\n" + "\n".join(leaf.lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    import yaml  # PyYAML, from the project's virtualenv
-
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -293,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             rel = f"{mdir}/{li:02d}-{leaf.slug}.md"
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(lesson_text(leaf, yaml), encoding="utf-8")
+            path.write_text(lesson_text(leaf), encoding="utf-8")
             entries.append({"slug": leaf.slug, "file": rel})
         modules.append({"slug": ch.slug, "title": ch.title, "lessons": entries})
 

@@ -1,11 +1,20 @@
-"""API views: thin wrappers that parse input, call one service or selector and answer JSON.
+"""API views of the learner's side: thin wrappers that parse input, call one service or
+selector and answer what a serializer shapes.
 
 Before an attempt is submitted nothing here returns a correct answer or an explanation: the
-body comes from `serializers.attempt_body`, which shows results only once it is submitted.
+body comes from `serializers.attempt_body`, which shows results only once it is submitted, and
+the correct answers only when the course's answer policy allows them for this learner now
+(`deadlines.selectors.answers_revealed`).
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from rest_framework import status
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,12 +22,22 @@ from rest_framework.views import APIView
 from courseware import selectors, services
 from courseware.api.serializers import (
     AnswersInputSerializer,
+    AttemptBodySerializer,
+    AttemptSerializer,
+    CourseDetailSerializer,
+    CourseSerializer,
+    LessonReadSerializer,
+    LessonSerializer,
+    ModuleSerializer,
+    ProgressSerializer,
+    QuizStatusSerializer,
+    RosterSerializer,
     attempt_body,
     progress_body,
     roster_body,
 )
 from courseware.errors import ApplicationError, learner_id
-from courseware.models import Course, Lesson, QuizAttempt
+from courseware.models import Course, Lesson, Quiz, QuizAttempt
 from courseware.permissions import TeachingStaffPermission
 
 
@@ -29,7 +48,78 @@ def _attempt(request: Request, pk: int) -> QuizAttempt:
     return attempt
 
 
-class AttemptStartView(APIView):
+def course_or_404(slug: str) -> Course:
+    course = selectors.course_get(slug=slug)
+    if course is None:
+        raise ApplicationError("No such course.", status_code=404)
+    return course
+
+
+def quiz_or_404(pk: int) -> Quiz:
+    quiz = selectors.quiz_get(pk=pk)
+    if quiz is None:
+        raise ApplicationError("No such quiz.", status_code=404)
+    return quiz
+
+
+class CourseListView(generics.ListAPIView[Course]):
+    """Every course, by title."""
+
+    serializer_class = CourseSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.course_list()
+
+
+class CourseDetailView(APIView):
+    @extend_schema(responses=CourseDetailSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        course = course_or_404(slug)
+        outline = {"course": course, "modules": selectors.course_modules(course=course)}
+        return Response(CourseDetailSerializer(outline).data)
+
+
+class ModuleListView(generics.ListAPIView[Any]):
+    """The course's active modules in order, with their lessons and quiz."""
+
+    serializer_class = ModuleSerializer
+
+    def get_queryset(self) -> Any:
+        return selectors.course_modules(course=course_or_404(self.kwargs["slug"]))
+
+
+class LessonDetailView(APIView):
+    @extend_schema(responses=LessonSerializer)
+    def get(self, request: Request, slug: str, lesson_slug: str) -> Response:
+        lesson = selectors.lesson_get_active(course=course_or_404(slug), slug=lesson_slug)
+        if lesson is None:
+            raise ApplicationError("No such lesson.", status_code=404)
+        return Response(LessonSerializer(lesson).data)
+
+
+class QuizDetailView(APIView):
+    @extend_schema(responses=QuizStatusSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        quiz_status = selectors.quiz_status_for_user(user=request.user, quiz=quiz_or_404(pk))
+        return Response(QuizStatusSerializer(quiz_status).data)
+
+
+class AttemptStartView(generics.ListAPIView[QuizAttempt]):
+    """GET: the learner's attempts at the quiz, newest first. POST: start an attempt, or get
+    the open one back (200) instead of a second."""
+
+    serializer_class = AttemptSerializer
+    problem_statuses = ("409",)
+
+    def get_queryset(self) -> QuerySet[QuizAttempt]:
+        return selectors.attempts_of_user(
+            user=self.request.user, quiz=quiz_or_404(self.kwargs["quiz_pk"])
+        )
+
+    @extend_schema(
+        request=None,
+        responses={201: AttemptBodySerializer, 200: AttemptBodySerializer},
+    )
     def post(self, request: Request, quiz_pk: int) -> Response:
         quiz = get_object_or_404(selectors.quizzes_startable(), pk=quiz_pk)
         attempt, created = services.quiz_attempt_start(user_id=learner_id(request.user), quiz=quiz)
@@ -40,11 +130,17 @@ class AttemptStartView(APIView):
 
 
 class AttemptDetailView(APIView):
+    @extend_schema(responses=AttemptBodySerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(attempt_body(_attempt(request, pk)))
 
 
 class AttemptAnswersView(APIView):
+    """Save answers of an open attempt (POST or PATCH: both merge into the saved ones)."""
+
+    problem_statuses = ("409",)
+
+    @extend_schema(request=AnswersInputSerializer, responses=AttemptBodySerializer)
     def post(self, request: Request, pk: int) -> Response:
         serializer = AnswersInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -56,10 +152,15 @@ class AttemptAnswersView(APIView):
         )
         return Response(attempt_body(attempt))
 
-    patch = post
+    @extend_schema(request=AnswersInputSerializer, responses=AttemptBodySerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        return self.post(request, pk)
 
 
 class AttemptSubmitView(APIView):
+    problem_statuses = ("409",)
+
+    @extend_schema(request=None, responses=AttemptBodySerializer)
     def post(self, request: Request, pk: int) -> Response:
         attempt = _attempt(request, pk)
         attempt, _ = services.quiz_attempt_submit(
@@ -69,6 +170,9 @@ class AttemptSubmitView(APIView):
 
 
 class AttemptResultView(APIView):
+    problem_statuses = ("409",)
+
+    @extend_schema(responses=AttemptBodySerializer)
     def get(self, request: Request, pk: int) -> Response:
         attempt = _attempt(request, pk)
         if not attempt.is_submitted:
@@ -79,24 +183,29 @@ class AttemptResultView(APIView):
 
 
 class LessonReadView(APIView):
+    @extend_schema(request=None, responses=LessonReadSerializer)
     def post(self, request: Request, pk: int) -> Response:
         lesson = get_object_or_404(Lesson, pk=pk)
         created = services.lesson_mark_read(user_id=learner_id(request.user), lesson=lesson)
-        return Response({"lesson": lesson.slug, "read": True, "first_time": created})
+        body = {"lesson": lesson.slug, "read": True, "first_time": created}
+        return Response(LessonReadSerializer(body).data)
 
 
 class ProgressView(APIView):
+    @extend_schema(responses=ProgressSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        course = get_object_or_404(Course, slug=slug)
+        course = course_or_404(slug)
         rows = selectors.module_progress_for_user(user=request.user, course=course)
         return Response(progress_body(course, rows))
 
 
 class RosterView(APIView):
-    """The course's members with role, cohort and status: for its instructors and TAs."""
+    """The course's members with role, cohort and status: for its instructors and TAs. (The
+    paged and filtered form is `members/`.)"""
 
     permission_classes = [TeachingStaffPermission]
 
+    @extend_schema(responses=RosterSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        course = get_object_or_404(Course, slug=slug)
+        course = course_or_404(slug)
         return Response(roster_body(course, selectors.course_roster(course=course)))

@@ -86,8 +86,11 @@ def question_result(
     option_order: Sequence[str] | None,
     answer: Any,
     score: float,
+    reveal: bool,
 ) -> dict[str, Any]:
-    """What a learner sees after submitting: their answer, the correct one, the explanation."""
+    """What a learner sees after submitting: their answer and its score, and with `reveal` the
+    correct one and the explanation. Without it, nothing that names the correct answer is in the
+    result (no `correct` flag on an option, no correct answer text, no explanation)."""
     variant = question_variant(spec=spec, key=key, seed=seed)
     result = question_public(spec=spec, key=key, seed=seed, option_order=option_order)
     if spec["type"] in ("single", "multiple"):
@@ -96,7 +99,8 @@ def question_result(
         correct_ids = {o["id"] for o in spec["options"] if o["correct"]}
         chosen_ids = set(answer if isinstance(answer, list) else [answer])
         for option in result["options"]:
-            option["correct"] = authored[option["id"]] in correct_ids
+            if reveal:
+                option["correct"] = authored[option["id"]] in correct_ids
             option["chosen"] = authored[option["id"]] in chosen_ids
     result.update(
         {
@@ -104,10 +108,12 @@ def question_result(
             "is_correct": score >= 1.0,
             "answer": answer_public(spec=spec, option_order=option_order, answer=answer),
             "answer_text": answer_display(spec=spec, answer=answer),
-            "correct_answer_text": correct_answer_display(spec=spec, variant=variant),
-            "explanation_html": markdown_fragment(variant.explanation),
+            "revealed": reveal,
             "lesson": spec.get("lesson", ""),
             "anchor": spec.get("anchor", ""),
         }
     )
+    if reveal:
+        result["correct_answer_text"] = correct_answer_display(spec=spec, variant=variant)
+        result["explanation_html"] = markdown_fragment(variant.explanation)
     return result

@@ -2,11 +2,13 @@
 
 - `course`: the catalogue, outlines, the rows one lesson or quiz page needs, the glossary;
 - `progress`: a learner's progress per module;
+- `next_step`: what a learner should do next in a course ("Continue with ...");
 - `completion`: the course's completion rule applied to a learner;
 - `search`: lesson search;
 - `quiz`: a learner's quiz state, attempt, its questions and results;
 - `attempt_form`: the attempt form's shown values and its stale-tab rule;
 - `dashboard`: the instructor's progress table, quiz list and item analysis;
+- `gradebook`: the instructor API's members, gradebook pages and one learner's record;
 - `roster`: course roles, the courses a user teaches, the roster, cohorts and join codes.
 
 Callers import from this package; the names below are its public surface.
@@ -26,6 +28,7 @@ from courseware.selectors.completion import (
     course_completion,
 )
 from courseware.selectors.course import (
+    course_get,
     course_list,
     course_modules,
     glossary_terms,
@@ -33,6 +36,7 @@ from courseware.selectors.course import (
     lesson_neighbours,
     lessons_read_ids,
     module_lessons,
+    quiz_get,
     quiz_get_active,
     quiz_question_count,
     quizzes_startable,
@@ -46,6 +50,15 @@ from courseware.selectors.dashboard import (
     course_quizzes,
     quiz_item_analysis,
 )
+from courseware.selectors.gradebook import (
+    GradebookRow,
+    LearnerRecord,
+    course_members,
+    gradebook_learners,
+    gradebook_rows,
+    learner_record,
+)
+from courseware.selectors.next_step import NextStep, course_next_step
 from courseware.selectors.progress import (
     ModuleProgress,
     course_outline_for_user,
@@ -58,6 +71,7 @@ from courseware.selectors.quiz import (
     attempt_get_for_user,
     attempt_questions_public,
     attempt_results,
+    attempts_of_user,
     quiz_status_for_user,
 )
 from courseware.selectors.roster import (
@@ -74,6 +88,17 @@ from courseware.selectors.roster import (
 from courseware.selectors.search import SEARCH_LIMIT, SNIPPET_RADIUS, SearchHit, lesson_search
 
 __all__ = [
+    "NextStep",
+    "course_next_step",
+    "GradebookRow",
+    "LearnerRecord",
+    "attempts_of_user",
+    "course_get",
+    "course_members",
+    "gradebook_learners",
+    "gradebook_rows",
+    "learner_record",
+    "quiz_get",
     "CompletionRule",
     "CourseCompletion",
     "ModuleCompletion",

@@ -93,3 +93,16 @@ def quizzes_startable() -> QuerySet[Quiz]:
 
 def quiz_question_count(*, quiz: Quiz) -> int:
     return quiz.questions.filter(is_active=True).count()
+
+
+def course_get(*, slug: str) -> Course | None:
+    return Course.objects.filter(slug=slug).first()
+
+
+def quiz_get(*, pk: int) -> Quiz | None:
+    """An active quiz of an active module, with its module and course."""
+    return (
+        Quiz.objects.select_related("module__course")
+        .filter(pk=pk, is_active=True, module__is_active=True)
+        .first()
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from courseware.models import (
     Course,
@@ -30,15 +30,28 @@ class ModuleProgress:
     quiz: Quiz | None = None
     quiz_score: float | None = None  # the kept score (best or last, per quiz), 0..1
     quiz_attempts: int = 0
-    exercises_done: int = 0
+    exercises_done: int = 0  # exercises with a graded score
     exercise_points: float = 0.0
+    # Over all of the module's exercises, attempted or not (and the scores of exercises the
+    # module no longer lists): one solved exercise of eight is not "10/10".
     exercise_max_points: float = 0.0
+    exercises_total: int = 0
+    exercises_passed: int = 0  # full marks
 
     @property
     def exercise_score(self) -> float | None:
         if not self.exercises_done or not self.exercise_max_points:
             return None
         return self.exercise_points / self.exercise_max_points
+
+
+def kept_attempt(*, keep: str, attempts: list[tuple[datetime, float]]) -> tuple[datetime, float]:
+    """The (submitted_at, score) that counts of one learner's submitted attempts at a quiz: the
+    best (the earliest of equal bests) or the last, following the quiz's `keep` rule. The one
+    place this rule lives: the progress table and the gradebook both read it here."""
+    if keep == Quiz.Keep.BEST:
+        return max(attempts, key=lambda attempt: (attempt[1], -attempt[0].timestamp()))
+    return max(attempts)
 
 
 def _kept_scores(quizzes: dict[int, Quiz], attempts: Iterable[Any]) -> dict[tuple[int, int], Any]:
@@ -48,10 +61,51 @@ def _kept_scores(quizzes: dict[int, Quiz], attempts: Iterable[Any]) -> dict[tupl
         grouped[(user_id, quiz_id)].append((submitted_at, score or 0.0))
     kept = {}
     for key, rows in grouped.items():
-        quiz = quizzes[key[1]]
-        score = max(s for _, s in rows) if quiz.keep == Quiz.Keep.BEST else max(rows)[1]
+        _, score = kept_attempt(keep=quizzes[key[1]].keep, attempts=rows)
         kept[key] = (score, len(rows))
     return kept
+
+
+@dataclass
+class _ExerciseTotals:
+    done: int = 0
+    passed: int = 0
+    total: int = 0
+    points: float = 0.0
+    max_points: float = 0.0
+
+
+def _exercise_totals(
+    *, course: Course, user_ids: list[int]
+) -> dict[tuple[int, int], _ExerciseTotals]:
+    """(learner, module) -> exercise totals over every active exercise of the module, in two
+    queries. The exercises are read through the reverse relation the grading app declares
+    (Module.exercises), so courseware imports nothing from grading."""
+    listed: dict[int, dict[str, float]] = defaultdict(dict)
+    for module_id, slug, max_points in Module.objects.filter(
+        course=course, is_active=True, exercises__is_active=True
+    ).values_list("pk", "exercises__slug", "exercises__max_points"):
+        listed[module_id][slug] = max_points or 0.0
+    scores: dict[tuple[int, int], dict[str, tuple[float, float]]] = defaultdict(dict)
+    for user_id, module_id, key, best, max_points in ExerciseProgress.objects.filter(
+        user_id__in=user_ids, module__course=course
+    ).values_list("user_id", "module_id", "exercise_key", "best_points", "max_points"):
+        scores[(user_id, module_id)][key] = (best, max_points)
+    totals: dict[tuple[int, int], _ExerciseTotals] = {}
+    module_ids = {module_id for _, module_id in scores} | set(listed)
+    for user_id in user_ids:
+        for module_id in module_ids:
+            mine = scores.get((user_id, module_id), {})
+            exercises = listed.get(module_id, {})
+            unlisted = {key: score for key, score in mine.items() if key not in exercises}
+            totals[(user_id, module_id)] = _ExerciseTotals(
+                done=len(mine),
+                passed=sum(1 for best, most in mine.values() if most > 0 and best >= most),
+                total=len(exercises) + len(unlisted),
+                points=sum(best for best, _ in mine.values()),
+                max_points=sum(exercises.values()) + sum(most for _, most in unlisted.values()),
+            )
+    return totals
 
 
 def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[ModuleProgress]]:
@@ -80,19 +134,14 @@ def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[M
             user_id__in=user_ids, quiz__in=list(quizzes), status=QuizAttempt.Status.SUBMITTED
         ).values_list("user_id", "quiz_id", "score", "submitted_at"),
     )
-    exercises = {
-        (row["user_id"], row["module_id"]): row
-        for row in ExerciseProgress.objects.filter(user_id__in=user_ids, module__course=course)
-        .values("user_id", "module_id")
-        .annotate(done=Count("pk"), points=Sum("best_points"), max_points=Sum("max_points"))
-    }
+    exercises = _exercise_totals(course=course, user_ids=user_ids)
     table: dict[int, list[ModuleProgress]] = {}
     for user_id in user_ids:
         row = []
         for module in modules:
             quiz = quiz_by_module.get(module.pk)
             score, attempts = kept.get((user_id, quiz.pk), (None, 0)) if quiz else (None, 0)
-            exercise: Mapping[str, Any] = exercises.get((user_id, module.pk)) or {}
+            exercise = exercises.get((user_id, module.pk)) or _ExerciseTotals()
             row.append(
                 ModuleProgress(
                     module=module,
@@ -101,13 +150,27 @@ def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[M
                     quiz=quiz,
                     quiz_score=score,
                     quiz_attempts=attempts,
-                    exercises_done=exercise.get("done", 0),
-                    exercise_points=exercise.get("points") or 0.0,
-                    exercise_max_points=exercise.get("max_points") or 0.0,
+                    exercises_done=exercise.done,
+                    exercise_points=exercise.points,
+                    exercise_max_points=exercise.max_points,
+                    exercises_total=exercise.total,
+                    exercises_passed=exercise.passed,
                 )
             )
         table[user_id] = row
     return table
+
+
+def exercise_best_points(*, user_id: int | None, module_id: int) -> dict[str, float]:
+    """A learner's best score per exercise of a module (by exercise key), as grading reported
+    it: the one source of a best exercise score. Nobody signed in has none."""
+    if user_id is None:
+        return {}
+    return dict(
+        ExerciseProgress.objects.filter(user_id=user_id, module_id=module_id).values_list(
+            "exercise_key", "best_points"
+        )
+    )
 
 
 def module_progress_for_user(*, user: Any, course: Course) -> list[ModuleProgress]:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from courseware.models import Question, Quiz, QuizAttempt
 from courseware.questions import answer_public, question_public, question_result
+from deadlines.selectors import late_refusal
 
 
 @dataclass
@@ -47,6 +49,9 @@ def quiz_status_for_user(*, user: Any, quiz: Quiz, now: datetime | None = None) 
         reason = "You have used all your attempts."
     elif next_start is not None:
         reason = f"The next attempt opens at {timezone.localtime(next_start):%H:%M}."
+    elif open_attempt is None:
+        user_id = user.pk if user.is_authenticated else None
+        reason = late_refusal(user_id=user_id, item=quiz, at=now) or ""
     return QuizStatus(
         quiz=quiz,
         attempts=attempts,
@@ -93,8 +98,9 @@ def attempt_questions_public(*, attempt: QuizAttempt) -> list[dict[str, Any]]:
     return items
 
 
-def attempt_results(*, attempt: QuizAttempt) -> list[dict[str, Any]]:
-    """Per question: the learner's answer, the correct one, score and explanation."""
+def attempt_results(*, attempt: QuizAttempt, reveal: bool) -> list[dict[str, Any]]:
+    """Per question: the learner's answer and score, and with `reveal` the correct answer and
+    the explanation (`deadlines.selectors.answers_revealed` decides; callers must ask it)."""
     if not attempt.is_submitted:
         raise ValueError("results exist only for submitted attempts")
     items = []
@@ -108,6 +114,16 @@ def attempt_results(*, attempt: QuizAttempt) -> list[dict[str, Any]]:
                 option_order=attempt.option_order.get(question.slug),
                 answer=attempt.answers.get(question.slug),
                 score=float(result["score"]),
+                reveal=reveal,
             )
         )
     return items
+
+
+def attempts_of_user(*, user: Any, quiz: Quiz) -> QuerySet[QuizAttempt]:
+    """The learner's attempts at a quiz, newest first (for the API's list)."""
+    return (
+        QuizAttempt.objects.filter(user_id=user.pk, quiz=quiz)
+        .select_related("quiz__module__course")
+        .order_by("-number")
+    )

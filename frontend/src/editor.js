@@ -6,6 +6,9 @@
    Keyboard: Tab indents; Esc then Tab (within 2 s) moves focus on, Esc then Shift-Tab back
    (CodeMirror's tab-focus mode), so no keyboard user is trapped. Ctrl-F opens search.
    Theme: light or dark following the system, switching live when the system does.
+   Errors: the submission page links here with ?cell=ID&line=N (the line a grading's error points
+   at, grading/templates/grading/_run_result.html); that line of that cell's editor is marked
+   and focused, and the mark goes once the code is edited.
    CSP: CodeMirror adds its styles as <style> elements; the page's policy lets them in by nonce,
    which the template puts on this script's tag (read back through the `nonce` property). */
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
@@ -19,9 +22,10 @@ import {
   syntaxHighlighting,
 } from "@codemirror/language";
 import { highlightSelectionMatches, search, searchKeymap } from "@codemirror/search";
-import { Compartment, EditorState } from "@codemirror/state";
+import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
 import { oneDark } from "@codemirror/theme-one-dark";
 import {
+  Decoration,
   EditorView,
   drawSelection,
   highlightActiveLine,
@@ -40,6 +44,20 @@ const lightTheme = [
   syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
 ];
 const darkTheme = [oneDark];
+
+// The line a grading's error points at, marked until the code changes.
+const markLine = StateEffect.define();
+const errorLineMark = Decoration.line({ class: "cm-error-line" });
+const errorLine = StateField.define({
+  create: () => Decoration.none,
+  update(marks, transaction) {
+    for (const effect of transaction.effects) {
+      if (effect.is(markLine)) return Decoration.set([errorLineMark.range(effect.value)]);
+    }
+    return transaction.docChanged ? Decoration.none : marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
 
 function themeFor(dark) {
   return dark ? darkTheme : lightTheme;
@@ -60,6 +78,7 @@ const layout = EditorView.theme({
     maxHeight: "70vh",
   },
   ".cm-content": { padding: "0.4rem 0" },
+  ".cm-error-line": { backgroundColor: "rgba(214, 40, 40, 0.22)" },
 });
 
 function enhance(textarea, views) {
@@ -84,6 +103,7 @@ function enhance(textarea, views) {
       doc: textarea.value,
       extensions: [
         lineNumbers(),
+        errorLine,
         highlightActiveLineGutter(),
         highlightSpecialChars(),
         history(),
@@ -129,7 +149,22 @@ function enhance(textarea, views) {
       view.focus();
     });
   }
-  views.push({ view, themes });
+  views.push({ view, themes, gradeId: textarea.dataset.gradeId });
+}
+
+function markErrorLine(views) {
+  const params = new URLSearchParams(window.location.search);
+  const number = Number(params.get("line"));
+  const target = views.find(({ gradeId }) => gradeId === params.get("cell"));
+  if (!target || !Number.isInteger(number) || number < 1) return;
+  const doc = target.view.state.doc;
+  if (number > doc.lines) return;
+  const line = doc.line(number);
+  target.view.dispatch({
+    selection: { anchor: line.from },
+    effects: [markLine.of(line.from), EditorView.scrollIntoView(line.from, { y: "center" })],
+  });
+  target.view.focus();
 }
 
 function start() {
@@ -137,6 +172,7 @@ function start() {
   document.querySelectorAll("textarea[data-editor=python]").forEach((textarea) => {
     enhance(textarea, views);
   });
+  markErrorLine(views);
   if (!views.length || !darkQuery) return;
   const follow = (event) => {
     for (const { view, themes } of views) {

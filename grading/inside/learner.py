@@ -1,14 +1,14 @@
 """Runs the learner's notebook cells, then answers the test sandbox's requests.
 
-Runs inside the learner sandbox (the grader ships it with `protocol.py` as /job/learner.pyz). It
-reads /job/cells.json (setup cells and the learner's answer cells, in notebook order; never a
-test cell), runs them in one namespace, then serves one request per line on stdin and answers on
-the original stdout. Everything learner code prints goes to stderr, so it cannot interleave with
-the protocol. A function the tests hand over (a spy or stub put in place of a learner name, or
-an argument) is a `Callback` here: calling it sends a callback request up and serves the test
-side's requests until its answer comes back. Nothing here is trusted by the grader: whatever
-this process answers is treated as the learner's own return value, and verdicts are decided
-elsewhere.
+Runs inside the learner sandbox (the grader ships it with `protocol.py` and `cells.py` as
+/job/learner.pyz). It reads /job/cells.json (setup cells and the learner's answer cells, in
+notebook order; never a test cell), runs them in one namespace, then serves one request per line
+on stdin and answers on the original stdout. Everything learner code prints goes to stderr, so
+it cannot interleave with the protocol. A function the tests hand over (a spy or stub put in
+place of a learner name, or an argument) is a `Callback` here: calling it sends a callback
+request up and serves the test side's requests until its answer comes back. Nothing here is
+trusted by the grader: whatever this process answers is treated as the learner's own return
+value, and verdicts are decided elsewhere.
 """
 
 import builtins
@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import BinaryIO
 
 from grading.inside import protocol
+from grading.inside.cells import cell_frames, run_cell
 from grading.inside.protocol import (
     ARGS,
     CALLABLE,
@@ -108,19 +109,10 @@ def usable(name: str, namespace: dict[str, object]) -> bool:
     return not name.startswith("__") and name in namespace and name.isidentifier()
 
 
-def run_cell(cell: dict[str, str], namespace: dict[str, object]) -> str | None:
-    try:
-        code = compile(cell["source"], f"<cell {cell['id']}>", "exec")
-        exec(code, namespace)
-    except BaseException as error:  # noqa: BLE001 - SystemExit too: the next cell still runs
-        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        print(text, file=sys.stderr)
-        return f"{type(error).__name__}: {error}"[:MAX_REPR]
-    return None
-
-
 def error_reply(error: BaseException) -> Reply:
-    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    """A failed request's answer. Its traceback holds only the cells' frames (the tests show
+    them under the test's own traceback), without the heading and the error's line."""
+    text = "".join(traceback.format_list(cell_frames(error)))
     failure: Error = {**protocol.error_of(error, MAX_REPR), TRACEBACK: text[-MAX_REPR:]}
     return {OK: False, ERROR: failure}
 

@@ -9,6 +9,10 @@ Decoding never executes anything from the message.
 Every key and kind of a message is named here once; the learner program, the test program, the
 schema checks (`schema.py`) and the grader's relay (grading/relay.py) all use these names. This
 module runs inside the sandboxes too: stdlib only, NumPy and torch only when a value needs them.
+
+Why one file of over 400 lines: the keys, the message types and the codec are one wire format
+that changes as a whole (a new tag is a key, a type and an encode/decode pair), and every side
+imports all three; splitting them would only spread one change over several files.
 """
 
 import base64
@@ -265,6 +269,8 @@ Hook: TypeAlias = Callable[[JsonObject], object]
 
 
 def _npy_bytes(array: object) -> str:
+    # Imported when a value needs it: either side may run where numpy is not installed
+    # (a CPU profile has no torch), and importing it costs the start of every sandbox.
     import numpy
 
     buffer = io.BytesIO()
@@ -273,6 +279,7 @@ def _npy_bytes(array: object) -> str:
 
 
 def _npy_array(text: str) -> object:
+    # As in _npy_bytes: numpy only when an array crosses.
     import numpy
 
     data = base64.b64decode(text.encode("ascii"), validate=True)
@@ -430,6 +437,8 @@ def _decode_dict(
 
 
 def _decode_tensor(data: JsonObject) -> object:
+    # Imported when a value needs it: either side may run where torch is not installed
+    # (a CPU profile has no torch), and importing it costs the start of every sandbox.
     import torch
 
     array = _npy_array(str(data[TAGGED]))

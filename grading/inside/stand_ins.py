@@ -8,6 +8,10 @@ kernel, a test cell that deletes, rebinds or restores a learner name does so in 
 namespace too (`TestNamespace`), and a function the tests define can be handed to learner code
 (a spy, a stub): the learner side gets a stand-in whose calls come back here as callback
 requests, run here, and return plain data.
+
+Why one file of over 400 lines: the channel and the stand-ins are one mechanism (each stand-in
+operation is a channel request, and the channel's callbacks bind test functions back into the
+stand-ins' namespace); most of the length is LearnerObject's one-line operator forwards.
 """
 
 import builtins
@@ -34,6 +38,7 @@ from grading.inside.protocol import (
     SEQ,
     TAG,
     TARGET,
+    TRACEBACK,
     TYPE,
     UNAVAILABLE,
     VALUE,
@@ -221,13 +226,19 @@ def learner_exception(error: protocol.Error | None) -> LearnerError | Exception:
     message = str(error.get(MESSAGE, ""))[:2000]
     if name == UNAVAILABLE:
         return LearnerUnavailable(message)
+    raised: Exception = LearnerError(f"{name}: {message}")
     kind = getattr(builtins, name, None)
     if isinstance(kind, type) and issubclass(kind, Exception) and kind is not StopIteration:
         try:
-            return kind(message)
+            raised = kind(message)
         except Exception:  # noqa: BLE001 - some built-ins need other arguments
             pass
-    return LearnerError(f"{name}: {message}")
+    frames = str(error.get(TRACEBACK, ""))[-2000:]
+    if frames.strip():
+        # The learner's own lines where it was raised (the learner side sends only the frames
+        # in its cells), shown under the test's traceback as a note.
+        raised.add_note("In your code (most recent call last):\n" + frames.rstrip("\n"))
+    return raised
 
 
 class LearnerObject:
@@ -278,6 +289,7 @@ class LearnerObject:
         return length
 
     def __array__(self, dtype: object = None, copy: object = None) -> object:
+        # Only a test that converts a learner object to an array needs numpy (see protocol).
         import numpy
 
         return numpy.asarray(self._plain(), dtype=dtype)  # type: ignore[call-overload]

@@ -1,31 +1,17 @@
-"""Template tags that let courseware pages list a module's exercises without importing grading."""
+"""Template tags that let courseware pages list a module's exercises without importing grading.
+
+The tags read through grading's selectors and query nothing themselves."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
-from django.db.models import Max
 
-from grading.models import GradingRun
-from grading.selectors import exercises_for_module
+from courseware.models import Module
+from grading.selectors import ModuleExercise, Visitor, module_exercises_for
 
 register = template.Library()
 
 
 @register.simple_tag
-def module_exercises(module: Any, user: Any) -> list[tuple[Any, float | None]]:
-    exercises = list(exercises_for_module(module_id=module.pk))
-    best: dict[int, float] = {}
-    if user is not None and user.is_authenticated and exercises:
-        rows = (
-            GradingRun.objects.filter(
-                submission__user=user,
-                submission__exercise__in=exercises,
-                status=GradingRun.Status.GRADED,
-            )
-            .values("submission__exercise_id")
-            .annotate(best=Max("points"))
-        )
-        best = {row["submission__exercise_id"]: row["best"] for row in rows}
-    return [(exercise, best.get(exercise.pk)) for exercise in exercises]
+def module_exercises(module: Module, user: Visitor) -> list[ModuleExercise]:
+    return module_exercises_for(module_id=module.pk, user=user)

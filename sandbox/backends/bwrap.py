@@ -351,7 +351,7 @@ class BwrapRunningJob(RunningJob):
         else:
             status = split_init_status(returncode)
         return job_result(
-            self.job.limits, status, self.stderr_reader, use, timed_out=self.timed_out
+            self.job.limits, status, self.stderr_reader.buffer, use, timed_out=self.timed_out
         )
 
 

@@ -19,9 +19,13 @@ stdlib only, besides the modules it warms.
 """
 
 import ctypes
+import fcntl
 import io
 import json
 import os
+import random
+import resource
+import runpy
 import signal
 import socket
 import struct
@@ -79,8 +83,6 @@ def mount(
 
 def bring_loopback_up() -> None:
     """The job's own network namespace has only a loopback; bring it up as bwrap does."""
-    import fcntl
-
     get_flags, set_flags, up = 0x8913, 0x8914, 0x1
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         request = struct.pack("16sh", b"lo", 0)
@@ -160,7 +162,6 @@ def become_job(spec: dict[str, Any], control: socket.socket, stdio: list[int]) -
     bring_loopback_up()
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     drop_capabilities()
-    import resource
 
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     cpu = int(spec["cpu_seconds"])
@@ -189,8 +190,6 @@ def become_job(spec: dict[str, Any], control: socket.socket, stdio: list[int]) -
 def reseed() -> None:
     """Fresh generator states for this job: a fork copies the zygote's, so without this every job
     would draw the same "random" numbers from numpy's and torch's global generators."""
-    import random
-
     random.seed(os.urandom(32))
     numpy = sys.modules.get("numpy")
     if numpy is not None:
@@ -202,8 +201,6 @@ def reseed() -> None:
 
 def run_command(argv: list[str]) -> int:
     """Run `python [flags] (-c CODE | SCRIPT) [args]` in this already-warm interpreter."""
-    import runpy
-
     arguments = list(argv[1:])
     while arguments and arguments[0] in ("-I", "-B", "-u", "-s", "-E"):
         arguments.pop(0)

@@ -145,7 +145,7 @@ class WarmRunningJob(RunningJob):
                 exit_code if isinstance(exit_code, int) else None,
                 signal_number if isinstance(signal_number, int) else None,
             ),
-            self.stderr_reader,
+            self.stderr_reader.buffer,
             use,
             timed_out=self.timed_out,
         )

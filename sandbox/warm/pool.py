@@ -26,6 +26,7 @@ from typing import IO, Protocol
 
 from sandbox.base import RunningJob, remove_job_directory
 from sandbox.cgroups import CgroupManager, JobGroup
+from sandbox.events import warm_restarted
 from sandbox.inside import ZYGOTE
 from sandbox.jobs import Job, Limits, SandboxError
 from sandbox.warm.common import WARM_MODULES, ProcessLocalPool, WarmJobSpec, warm_job_spec
@@ -208,6 +209,7 @@ class WarmPool(ProcessLocalPool):
             "The warm sandbox (pid %s) stopped answering; starting a fresh one.", zygote.pid
         )
         zygote.retired = True
+        warm_restarted("bwrap")
         # Its sandbox goes only once the jobs it forked have ended: they live in its PID
         # namespace, and neither the zygote nor its bwrap may die under them.
         if zygote.jobs == 0:

@@ -107,10 +107,10 @@ def test_editor_keyboard_draft_and_live_result(worker, exercise, live_server, pa
     page.locator(".cm-search").wait_for(state="detached")
     assert page.evaluate("document.activeElement.classList.contains('cm-content')")
 
-    # Esc then Tab leaves the editor for the next control (the submit button), unchanged text.
+    # Esc then Tab leaves the editor for the next control ("Run the visible tests"), unchanged.
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Submit for grading"
+    assert page.evaluate("document.activeElement.textContent") == "Run the visible tests"
     assert page.input_value("#code-answer") == "def softmax(x):\n    pass\n    y = (1)"
 
     # The draft is saved a moment after typing stops, and a reload opens with it.
@@ -128,7 +128,7 @@ def test_editor_keyboard_draft_and_live_result(worker, exercise, live_server, pa
 
     # Submit; the result appears on the submission page in place, with no navigation.
     fill_code(page, RIGHT)
-    page.click("#submit form button[type=submit]")
+    page.click("#submit-graded")
     page.wait_for_selector("#run-live[data-status-url]")
     _clean(page)
     navigations: list[str] = []
@@ -152,7 +152,7 @@ def test_a_long_grading_shows_its_time_and_limit(worker, exercise, live_server, 
     page.goto(f"{live_server.url}{EXERCISE}")
     editor_content(page).wait_for()
     fill_code(page, "import time\ntime.sleep(6.5)\n" + RIGHT)
-    page.click("#submit form button[type=submit]")
+    page.click("#submit-graded")
     elapsed = page.locator("#run-elapsed")
     elapsed.wait_for(state="visible", timeout=60_000)
     assert re.fullmatch(r"Running for [5-7] s \(time limit 8 s\)\.", elapsed.inner_text())
@@ -174,7 +174,7 @@ def test_without_javascript_the_textarea_and_refresh_still_work(
         assert page.is_hidden("#editor-help")  # its Tab advice is for the editor only
         assert "raise NotImplementedError()" in page.input_value("#code-answer")
         page.fill("#code-answer", RIGHT)
-        page.click("#submit form button[type=submit]")
+        page.click("#submit-graded")
         # The page reloads itself (a <noscript> meta refresh) until the grading ends.
         page.wait_for_selector("#status[data-status=graded]", timeout=90_000)
         assert page.inner_text("#score") == "5 / 5 points"

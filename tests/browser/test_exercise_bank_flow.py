@@ -31,7 +31,7 @@ def test_each_exercise_can_be_passed_in_the_browser(worker, live_server, page) -
         page.goto(base)
         assert "NotImplementedError" in page.input_value("#code-answer")
         fill_code(page, answers["answer"])
-        page.click("#submit form button[type=submit]")
+        page.click("#submit-graded")
         page.wait_for_selector(
             "#status[data-status=graded], #status[data-status=failed]", timeout=120_000
         )

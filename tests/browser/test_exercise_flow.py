@@ -25,7 +25,7 @@ def _log_in(page, live_server, username: str, password: str) -> None:
 
 def _submit_and_wait(page, code: str) -> str:
     fill_code(page, code)
-    page.click("#submit form button[type=submit]")
+    page.click("#submit-graded")
     page.wait_for_selector(
         "#status[data-status=graded], #status[data-status=failed]", timeout=90_000
     )

@@ -162,7 +162,7 @@ def test_the_queries_do_not_grow_with_the_course(
     course, learner, django_assert_num_queries
 ) -> None:
     finish_course(learner, course)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         course_completion(course=course, user=learner)
 
     for index in range(5):
@@ -175,7 +175,7 @@ def test_the_queries_do_not_grow_with_the_course(
             best_points=1,
             max_points=1,
         )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         completion = course_completion(course=course, user=learner)
     assert len(completion.modules) == 7
     assert completion.is_complete

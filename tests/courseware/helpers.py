@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from courseware.models import Question, QuizAttempt
+from courseware.models import Question, Quiz, QuizAttempt
 from courseware.questions import correct_answer_public, question_variant
+from deadlines.models import CoursePolicy
 
 
 def right_answers(attempt: QuizAttempt) -> dict[str, Any]:
@@ -29,3 +30,11 @@ WRONG = {
 def attempt_state(attempt: QuizAttempt) -> tuple:
     attempt.refresh_from_db()
     return (attempt.status, attempt.answers, attempt.score, attempt.results, attempt.saved_at)
+
+
+def answers_shown_after_every_attempt(quiz: Quiz) -> None:
+    """The course shows correct answers after every attempt (the default withholds them while
+    the learner has attempts left before the due date)."""
+    CoursePolicy.objects.update_or_create(
+        course_id=quiz.module.course_id, defaults={"answer_reveal": CoursePolicy.Reveal.ALWAYS}
+    )

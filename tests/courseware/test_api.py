@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from courseware.models import Lesson, LessonRead, QuestionResponse, QuizAttempt
-from tests.courseware.helpers import attempt_state, right_answers
+from tests.courseware.helpers import answers_shown_after_every_attempt, attempt_state, right_answers
 
 EXPLANATIONS = [
     "SINGLE-EXPLANATION",
@@ -44,6 +44,7 @@ def assert_no_answer_leak(body: dict) -> None:
 
 
 def test_full_quiz_flow_without_leaks_before_submission(quiz, learner):
+    answers_shown_after_every_attempt(quiz)
     client = client_for(learner)
 
     body = start(client, quiz)

@@ -8,7 +8,7 @@ from django.test import Client
 
 from courseware.models import Enrolment, LessonRead, QuizAttempt
 from tests.courseware.factories import PASSWORD
-from tests.courseware.helpers import attempt_state, right_answers
+from tests.courseware.helpers import answers_shown_after_every_attempt, attempt_state, right_answers
 
 
 def client_for(user=None) -> Client:
@@ -195,6 +195,7 @@ def test_a_bad_answer_in_the_form_is_a_400_that_keeps_what_was_typed(quiz, learn
 
 
 def test_submitting_the_form_shows_results_with_explanations(quiz, learner):
+    answers_shown_after_every_attempt(quiz)
     client = client_for(learner)
     attempt = start_attempt(client)
     fields = shown(page(client.get(f"/attempts/{attempt.pk}/")))
@@ -221,6 +222,7 @@ def test_submitting_the_form_shows_results_with_explanations(quiz, learner):
 
 
 def test_wrong_answers_show_the_correct_answer(quiz, learner):
+    answers_shown_after_every_attempt(quiz)
     client = client_for(learner)
     attempt = start_attempt(client)
     fields = shown(page(client.get(f"/attempts/{attempt.pk}/")))

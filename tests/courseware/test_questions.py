@@ -273,7 +273,9 @@ def test_public_question_holds_no_answer_or_explanation():
 def test_result_shows_the_correct_answer_and_explanation():
     spec = validated(NUMERIC_ABS)
 
-    result = question_result(spec=spec, key="q", seed=0, option_order=None, answer=0.5, score=0.0)
+    result = question_result(
+        spec=spec, key="q", seed=0, option_order=None, answer=0.5, score=0.0, reveal=True
+    )
 
     assert result["answer_text"] == "0.5"
     assert result["correct_answer_text"] == "0.666667 (± 0.01)"

@@ -1,4 +1,4 @@
-"""Puts a small exercise in the database through the same import path as a course."""
+"""Puts a small exercise in the database with the values a course import stores for it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def make_exercise(
     **meta: Any,
 ) -> Any:
     from courseware.models import Course, Module
-    from grading.importing import exercise_sync, validate_exercise_folder
+    from grading.importing import exercise_values, validate_exercise_folder
     from grading.models import Exercise
 
     course, _ = Course.objects.get_or_create(slug=course_slug, defaults={"title": "Test course"})
@@ -41,5 +41,4 @@ def make_exercise(
     spec, errors = validate_exercise_folder(path)
     assert errors == [], errors
     assert spec is not None
-    exercise_sync(module=module, spec=spec)
-    return Exercise.objects.get(module=module, slug=slug)
+    return Exercise.objects.create(slug=slug, **exercise_values(spec=spec, module_pk=module.pk))

@@ -98,14 +98,15 @@ def test_links_and_oversized_data_folders_are_refused(tmp_path):
 
 @pytest.mark.django_db
 def test_a_stored_exercise_hands_its_files_to_the_grading(tmp_path, bwrap):
-    from grading.importing import exercise_sync, validate_exercise_folder
+    from grading.execution import grade_submission_answers
+    from grading.importing import exercise_values, validate_exercise_folder
     from grading.models import Exercise
-    from grading.services import grade_submission_answers
     from tests.courseware.factories import ModuleFactory
 
     spec, _ = validate_exercise_folder(_exercise_folder(tmp_path))
-    exercise_sync(module=ModuleFactory(), spec=spec)
-    exercise = Exercise.objects.get(slug="prices")
+    exercise = Exercise.objects.create(
+        slug=spec.slug, **exercise_values(spec=spec, module_pk=ModuleFactory().pk)
+    )
 
     code = "def total():\n    return sum(float(r) for r in open('prices.csv').read().split())"
     outcome = grade_submission_answers(

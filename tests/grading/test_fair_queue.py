@@ -11,13 +11,14 @@ from django.test import Client
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
-from grading import services
+from grading import execution, services
 from grading.models import Exercise, GradingRun, Submission
 from grading.selectors import RunPlace, run_place
 from tests.courseware.factories import UserFactory
 from tests.courseware.test_concurrency import run_together
 from tests.grading.exercise_factory import make_exercise
 from tests.grading.notebook_factory import SOFTMAX_SOLUTION
+from tests.monitoring.heartbeats import gpu_worker
 
 RIGHT = "".join(line for line in SOFTMAX_SOLUTION.splitlines(keepends=True) if "### " not in line)
 
@@ -63,13 +64,13 @@ def test_an_ended_run_lets_the_learners_next_waiting_run_in(
     before = GradingRun.objects.get(pk=runs[2].pk).queued_at
 
     with django_capture_on_commit_callbacks() as sent:
-        assert services.grading_run_execute(run_pk=runs[0].pk) == "graded"
+        assert execution.grading_run_execute(run_pk=runs[0].pk) == "graded"
     assert _statuses(learner) == ["graded", "queued", "queued", "waiting"]
     assert len(sent) == 1
     assert GradingRun.objects.get(pk=runs[2].pk).queued_at > before  # its place counts from now
 
     with django_capture_on_commit_callbacks() as sent:
-        services.grading_run_fail(run_pk=runs[1].pk, message="stopped")
+        execution.grading_run_fail(run_pk=runs[1].pk, message="stopped")
     assert _statuses(learner) == ["graded", "failed", "queued", "queued"]
     assert len(sent) == 1
 
@@ -98,7 +99,7 @@ def test_places_in_line_are_counted_exactly(
     exercise, learner, other_learner, settings, tmp_path
 ) -> None:
     settings.GRADING_ACTIVE_PER_LEARNER = 2
-    settings.GRADING_GPU_WORKERS = True
+    gpu_worker()
     late = UserFactory(username="late")
     first = _submit(other_learner, exercise)
     mine = [_submit(learner, exercise) for _ in range(4)]
@@ -120,7 +121,7 @@ def test_places_in_line_are_counted_exactly(
         RunPlace("queued", 3),
         RunPlace("queued", 0),
     ]
-    assert services.grading_run_claim(run_pk=mine[0].pk, redelivered=False) is not None
+    assert execution.grading_run_claim(run_pk=mine[0].pk, redelivered=False) is not None
     assert places() == [
         RunPlace("queued", 0),
         None,  # running

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from nbformat.v4 import new_markdown_cell
 
+from grading.execution import grading_limits_for
 from grading.models import Exercise
 from grading.pipeline import GradingLimits
-from grading.services import grading_limits_for
 from tests.grading.exercise_factory import make_exercise
 from tests.grading.notebook_factory import answer_cell, grade_cell, notebook, setup_cell
 
@@ -234,3 +234,20 @@ def test_nothing_of_the_warm_sandbox_is_left_behind(files) -> None:
     assert pool.zygote is None
     assert not Path(zygote.job_dir).exists()
     assert not any(path.exists() for path in zygote.group.paths)
+
+
+def test_the_cause_comes_first_for_authors_too(files) -> None:
+    arguments = (str(files / "loop.py"), "--source", str(files / "double.ipynb"))
+    summary = "Your code was stopped because it ran longer than the time limit of 2 seconds."
+
+    graded = json.loads(_grade(*arguments, "--json", "--wall-seconds", "2")[0])
+    text, _ = _grade(*arguments, "--wall-seconds", "2")
+
+    assert graded["cause"] == {
+        "kind": "time-limit",
+        "summary": summary,
+        "cell_id": "",
+        "line": None,
+        "code": "",
+    }
+    assert text.splitlines()[1] == f"First: {summary}"

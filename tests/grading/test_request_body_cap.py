@@ -28,10 +28,9 @@ def exercise(db, tmp_path) -> Exercise:
 
 
 def test_the_cap_is_above_the_largest_legitimate_upload() -> None:
-    from grading.notebooks import MAX_NOTEBOOK_BYTES
-    from grading.views import MAX_UPLOAD_BYTES
+    # The one upload limit (grading.notebooks.read_notebook checks it).
+    from grading.notebooks import MAX_NOTEBOOK_BYTES as largest
 
-    largest = max(MAX_NOTEBOOK_BYTES, MAX_UPLOAD_BYTES)
     assert largest < settings.REQUEST_BODY_MAX_BYTES <= 2 * largest
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= settings.REQUEST_BODY_MAX_BYTES
     assert settings.MIDDLEWARE[0] == "config.middleware.RequestBodyLimitMiddleware"

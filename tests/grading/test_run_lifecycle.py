@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from grading import services
+from grading import execution, services
 from grading.models import Exercise, GradingRun
 from grading.tasks import grade_run
 from tests.grading.exercise_factory import make_exercise
@@ -79,7 +79,7 @@ def test_a_run_whose_retries_are_spent_fails_with_a_plain_message(
     assert result.get() == "failed"
     run.refresh_from_db()
     assert run.status == GradingRun.Status.FAILED
-    assert run.status_message == services.OUR_SIDE_MESSAGE
+    assert run.status_message == execution.OUR_SIDE_MESSAGE
     assert run.deliveries == 6  # the first try and 5 retries
     assert run.finished_at is not None
     assert run.failure_detail.startswith(
@@ -87,7 +87,7 @@ def test_a_run_whose_retries_are_spent_fails_with_a_plain_message(
     )
     page = f"/exercises/test-course/broken/submissions/{submission.pk}/"
     learner_page = _client(learner).get(page).content.decode()
-    assert services.OUR_SIDE_MESSAGE in learner_page
+    assert execution.OUR_SIDE_MESSAGE in learner_page
     assert "Gave up after" not in learner_page and "test sandbox" not in learner_page
     listing = _client(staff_user).get("/exercises/test-course/broken/all-submissions/")
     assert '<td class="status-failed">Failed: <span class="failure">Gave up after 6 tries: ' in (
@@ -137,7 +137,7 @@ def test_a_run_requeued_too_many_times_fails(exercise, learner, status) -> None:
 
     run = submission.runs.get()
     assert run.status == GradingRun.Status.FAILED
-    assert run.status_message == services.OUR_SIDE_MESSAGE
+    assert run.status_message == execution.OUR_SIDE_MESSAGE
     claimed = 2 if status == GradingRun.Status.RUNNING else 0
     assert run.failure_detail == (
         f"The run was sent to the broker 4 times ({claimed} of them claimed by a worker) "
@@ -161,8 +161,7 @@ def test_a_run_left_running_goes_back_with_a_fresh_token_and_is_counted(exercise
     assert run.queued_at > long_ago
 
 
-def test_gpu_runs_without_gpu_workers_are_not_lost_runs(exercise, learner, settings) -> None:
-    settings.GRADING_GPU_WORKERS = False
+def test_gpu_runs_without_gpu_workers_are_not_lost_runs(exercise, learner) -> None:
     exercise.device = Exercise.Device.REQUIRE_GPU
     exercise.save()
     submission = services.submission_create(user=learner, exercise=exercise, code={"answer": RIGHT})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from grading import services
+from grading import execution, services
 from grading.models import SEED_LIMIT, Exercise, GradingRun
 from tests.courseware.factories import UserFactory
 from tests.grading.exercise_factory import make_exercise
@@ -127,9 +127,9 @@ def test_the_runs_seed_reaches_the_test_cells(db, tmp_path, learner) -> None:
     run = _submit(learner, exercise)
     GradingRun.objects.filter(pk=run.pk).update(seed=SEED)
 
-    assert services.grading_run_execute(run_pk=run.pk) == "graded"
+    assert execution.grading_run_execute(run_pk=run.pk) == "graded"
     regrade = services.submission_regrade(submission=run.submission)
-    assert services.grading_run_execute(run_pk=regrade.pk) == "graded"
+    assert execution.grading_run_execute(run_pk=regrade.pk) == "graded"
 
     for graded in GradingRun.objects.order_by("number"):
         assert [cell["output"] for cell in graded.feedback["cells"]] == [f"seed {SEED}\n"]

@@ -12,11 +12,12 @@ from django.test import Client
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
-from grading import services
+from grading import selectors, services
 from grading.models import Exercise, GradingRun, Submission
 from grading.notebooks import read_notebook
 from tests.courseware.factories import UserFactory
 from tests.grading.exercise_factory import make_exercise
+from tests.monitoring.heartbeats import gpu_worker
 
 SOLUTION_TEXT = "np.max(x, axis=-1, keepdims=True)"
 HIDDEN_TEXT = "np.random.default_rng().normal(size=(4, 5)) * 1000"
@@ -192,21 +193,19 @@ def test_api_submit_and_bad_input(exercise, learner) -> None:
     assert Submission.objects.count() == 1
 
 
-def test_gpu_routing_without_gpu_workers(exercise, settings) -> None:
-    settings.GRADING_GPU_WORKERS = False
+def test_gpu_routing_follows_gpu_worker_heartbeats(exercise) -> None:
     exercise.device = Exercise.Device.PREFER_GPU
-    assert services.queue_for(exercise) == (
+    assert selectors.queue_for(exercise) == (
         "grading",
         "No GPU worker is available: this exercise is graded on the CPU.",
     )
     exercise.device = Exercise.Device.REQUIRE_GPU
-    assert services.queue_for(exercise) == ("grading-gpu", "Waiting for a GPU worker.")
-    settings.GRADING_GPU_WORKERS = True
-    assert services.queue_for(exercise) == ("grading-gpu", "")
+    assert selectors.queue_for(exercise) == ("grading-gpu", "Waiting for a GPU worker.")
+    gpu_worker()
+    assert selectors.queue_for(exercise) == ("grading-gpu", "")
 
 
-def test_gpu_only_runs_fail_after_a_bounded_wait(exercise, learner, settings) -> None:
-    settings.GRADING_GPU_WORKERS = False
+def test_gpu_only_runs_fail_after_a_bounded_wait(exercise, learner) -> None:
     exercise.device = Exercise.Device.REQUIRE_GPU
     exercise.save()
     submission = services.submission_create(user=learner, exercise=exercise, code={"answer": "x=1"})

@@ -31,19 +31,26 @@ def _require_real_services() -> None:
 
 
 class Worker:
-    def __init__(self) -> None:
+    def __init__(
+        self, queues: str = "grading,default", extra_environment: dict[str, str] | None = None
+    ) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.log = ROOT / "var" / "test-worker.log"
+        self.queues = queues
+        self.extra_environment = extra_environment or {}
+        self.log_start = 0
 
     def start(self) -> None:
         self.log.parent.mkdir(exist_ok=True)
         log_start = self.log.stat().st_size if self.log.exists() else 0
+        self.log_start = log_start
         database = connection.settings_dict
         environment = dict(os.environ)
         environment["DATABASE_URL"] = (
             f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
         )
         environment["GRADING_SUBMISSIONS_PER_HOUR"] = "0"
+        environment.update(self.extra_environment)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -53,7 +60,7 @@ class Worker:
                 "config",
                 "worker",
                 "-Q",
-                "grading,default",
+                self.queues,
                 "--concurrency",
                 "1",
                 "--loglevel",
@@ -84,6 +91,12 @@ class Worker:
                 raise RuntimeError(f"the Celery worker exited early; see {self.log}")
             time.sleep(0.1)
         raise RuntimeError(f"the Celery worker was not ready within {seconds} s; see {self.log}")
+
+    def log_text(self) -> str:
+        """What this worker has logged since it started."""
+        with self.log.open("rb") as log:
+            log.seek(self.log_start)
+            return log.read().decode("utf-8", "replace")
 
     def children(self) -> list[int]:
         assert self.process is not None

@@ -18,18 +18,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grading.autotests import AutotestError, autotests_expand
+from grading.execution import grade_submission_answers, grading_limits_for
+from grading.feedback import cause_to_json, cell_to_json, error_to_json, feedback_from_outcome
 from grading.models import SEED_LIMIT, Exercise, new_seed
 from grading.notebooks import (
     NotebookError,
     answers_from_notebook,
     answers_from_python,
-    classify,
     notebook_from_json,
     read_notebook,
     release_notebook,
 )
 from grading.pipeline import GradingInfrastructureError, GradingOutcome
-from grading.services import feedback_for, grade_submission_answers, grading_limits_for
+from grading.prepared import notebook_prepare
+from grading.selectors import exercise_prepared_notebook
 from sandbox import get_sandbox
 
 INDENT = "      "
@@ -72,8 +74,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         exercise = self._exercise(options)
-        source = notebook_from_json(exercise.source_notebook)
-        answers = self._answers(options["submission"], source)
+        answers = self._answers(options["submission"], exercise)
         if exercise.device == Exercise.Device.REQUIRE_GPU and settings.SANDBOX_GPUS <= 0:
             self.stderr.write(
                 "This exercise requires a GPU and this machine offers none (SANDBOX_GPUS=0): "
@@ -120,10 +121,21 @@ class Command(BaseCommand):
                 source = autotests_expand(source=source, directory=options["source"].parent)
             except AutotestError as error:
                 raise CommandError(f"{options['source']}: {error}") from None
+            try:
+                release = release_notebook(source)
+            except Exception as error:  # nbgrader preprocessors raise their own error types
+                raise CommandError(
+                    f"{options['source']}: nbgrader could not make the release version: {error}"
+                ) from None
+            # What the import would store for this notebook, so it is graded the same way.
+            prepared = notebook_prepare(source, release)
             exercise = Exercise(
                 slug=options["source"].stem,
                 title=options["source"].stem,
                 source_notebook=json.loads(json.dumps(source)),
+                release_notebook=json.loads(json.dumps(release)),
+                starter_code=prepared.stubs,
+                cells=prepared.stored_cells(),
                 device=options["device"] or Exercise.Device.CPU,
                 wall_seconds=30,
                 memory_mb=1024,
@@ -146,16 +158,17 @@ class Command(BaseCommand):
             exercise.memory_mb = options["memory_mb"]
         return exercise
 
-    def _answers(self, path: Path, source: Any) -> dict[str, str]:
+    def _answers(self, path: Path, exercise: Exercise) -> dict[str, str]:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error}") from None
-        answer_ids = [cell.grade_id for cell in classify(source).answers]
+        prepared = exercise_prepared_notebook(exercise=exercise)
+        answer_ids = [cell.grade_id for cell in prepared.answers]
         try:
             if path.suffix == ".ipynb":
                 answers, _edited = answers_from_notebook(
-                    read_notebook(data), release_notebook(source)
+                    read_notebook(data), notebook_from_json(exercise.release_notebook)
                 )
                 return answers
             return answers_from_python(data.decode("utf-8", "replace"), answer_ids)
@@ -167,21 +180,23 @@ class Command(BaseCommand):
     ) -> dict[str, Any]:
         """The learner's feedback (the worker's own masking rule), plus, when asked, what the
         failed hidden tests printed and raised."""
-        feedback = feedback_for(exercise=exercise, outcome=outcome.as_json())
-        if show_hidden:
-            by_id = {cell.grade_id: cell for cell in outcome.cells}
-            for item in feedback["cells"]:
-                cell = by_id[item["grade_id"]]
-                if cell.hidden and not cell.passed:
-                    item["hidden_output"] = cell.hidden_output
-                    item["hidden_traceback"] = cell.hidden_traceback
+        feedback = feedback_from_outcome(outcome=outcome, test_hints=exercise.test_hints)
+        cells: list[dict[str, object]] = []
+        for shown, cell in zip(feedback.cells, outcome.cells, strict=True):
+            item = cell_to_json(shown)
+            if show_hidden and cell.hidden and not cell.passed:
+                item["hidden_output"] = cell.hidden_output
+                item["hidden_traceback"] = cell.hidden_traceback
+            cells.append(item)
         return {
             "points": outcome.points,
             "max_points": outcome.max_points,
-            "cells": feedback["cells"],
-            "learner_output": feedback["learner_output"],
-            "learner_errors": feedback["learner_errors"],
-            "message": feedback["message"],
+            "cells": cells,
+            "learner_output": feedback.learner_output,
+            "learner_errors": [error_to_json(error) for error in feedback.learner_errors],
+            "message": feedback.message,
+            # What went wrong first, as the submission page names it (only when something did).
+            **({"cause": cause_to_json(feedback.cause)} if feedback.cause is not None else {}),
         }
 
 
@@ -197,6 +212,8 @@ def _text(result: dict[str, Any]) -> list[str]:
         f"{result['exercise']}: seed {result['seed']}, {result['profile']}, "
         f"wall {limits['wall_seconds']:g} s, memory {limits['memory_mb']} MB"
     ]
+    if "cause" in result:
+        lines.append(f"First: {result['cause']['summary']}")
     for cell in result["cells"]:
         mark = "pass" if cell["passed"] else "FAIL"
         hidden = " (hidden)" if cell["hidden"] else ""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from sandbox.backends.docker.arguments import container_environment
 from sandbox.backends.docker.container import Container
 from sandbox.base import BoundedBuffer, write_job_files
+from sandbox.events import warm_restarted
 from sandbox.inside import WARM_SERVER
 from sandbox.inside.warm_server import PYTHON_FLAGS
 from sandbox.jobs import Job, Limits
@@ -104,6 +105,7 @@ class WarmPool(ProcessLocalPool):
             del self.containers[shape]
         if container.ended.is_set():  # it died while it waited
             container.release()
+            warm_restarted("docker")
             return None
         return container
 

@@ -1,0 +1,93 @@
+"""API views of the instructor side: members, gradebook, one learner's record, quiz item
+analysis. Each is for the course's teaching staff (instructors and TAs) only: a learner, with
+the session or a token, gets a 403 problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courseware import selectors
+from courseware.api.serializers import MemberSerializer
+from courseware.api.staff_serializers import (
+    GradebookQuerySerializer,
+    GradebookRowSerializer,
+    ItemStatsSerializer,
+    LearnerRecordSerializer,
+    MembersQuerySerializer,
+)
+from courseware.api.views import course_or_404, quiz_or_404
+from courseware.errors import ApplicationError
+from courseware.models import Course, Enrolment
+from courseware.permissions import TeachingStaffPermission
+
+
+def _query(serializer_class: type, request: Request) -> dict[str, Any]:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
+
+
+@extend_schema(parameters=[MembersQuerySerializer])
+class MemberListView(generics.ListAPIView[Enrolment]):
+    """The course's members by username, filtered by part of a username, cohort, role, status."""
+
+    serializer_class = MemberSerializer
+    permission_classes = [TeachingStaffPermission]
+
+    def get_queryset(self) -> Any:
+        filters = _query(MembersQuerySerializer, self.request)
+        return selectors.course_members(course=course_or_404(self.kwargs["slug"]), **filters)
+
+
+@extend_schema(parameters=[GradebookQuerySerializer])
+class GradebookView(generics.ListAPIView[Any]):
+    """Active learners' progress per module, a page of learners at a time; `module` keeps one
+    module's column, `learner` and `cohort` pick the rows."""
+
+    serializer_class = GradebookRowSerializer
+    permission_classes = [TeachingStaffPermission]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        filters = _query(GradebookQuerySerializer, request)
+        course = course_or_404(kwargs["slug"])
+        learners = selectors.gradebook_learners(
+            course=course, learner=filters.get("learner", ""), cohort=filters.get("cohort", "")
+        )
+        page = self.paginate_queryset(learners)
+        rows = selectors.gradebook_rows(
+            course=course, enrolments=list(page or []), module=filters.get("module", "")
+        )
+        return self.get_paginated_response(GradebookRowSerializer(rows, many=True).data)
+
+
+class LearnerRecordView(APIView):
+    """One member's progress and quiz attempts in the course."""
+
+    permission_classes = [TeachingStaffPermission]
+
+    @extend_schema(responses=LearnerRecordSerializer)
+    def get(self, request: Request, slug: str, username: str) -> Response:
+        record = selectors.learner_record(course=course_or_404(slug), username=username)
+        if record is None:
+            raise ApplicationError("No such member of this course.", status_code=404)
+        return Response(LearnerRecordSerializer(record).data)
+
+
+class ItemAnalysisView(APIView):
+    """Classical item analysis of a quiz over its submitted attempts, one entry per question."""
+
+    permission_classes = [TeachingStaffPermission]
+
+    def permission_course(self, request: Request) -> Course:
+        return quiz_or_404(self.kwargs["pk"]).module.course
+
+    @extend_schema(responses=ItemStatsSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        items = selectors.quiz_item_analysis(quiz=quiz_or_404(pk))
+        return Response(ItemStatsSerializer(items, many=True).data)

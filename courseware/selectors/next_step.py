@@ -1,0 +1,73 @@
+"""What a learner should do next in a course: the course page's "Continue with ...".
+
+Course order: in each active module, its lessons not read yet, then its quiz if no attempt of
+it was submitted, then its exercises not yet passed with full marks. Exercises are read through
+the reverse relation the grading app declares on Module (`exercises`) and linked by the URL
+name it registers, so courseware imports nothing from grading.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from courseware.models import Course, ExerciseProgress, Module, QuizAttempt
+from courseware.selectors.course import course_modules, lessons_read_ids
+
+
+@dataclass(frozen=True)
+class NextStep:
+    kind: str  # "lesson" | "quiz" | "exercise"
+    title: str
+    url: str
+    module_title: str
+
+
+def _exercises_by_module(*, course: Course) -> dict[int, list[tuple[str, str, float]]]:
+    rows = (
+        Module.objects.filter(course=course, is_active=True, exercises__is_active=True)
+        .order_by("order", "exercises__order", "exercises__pk")
+        .values_list("pk", "exercises__slug", "exercises__title", "exercises__max_points")
+    )
+    by_module: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
+    for module_id, slug, title, max_points in rows:
+        by_module[module_id].append((slug, title, max_points or 0.0))
+    return by_module
+
+
+def course_next_step(*, user: Any, course: Course) -> NextStep | None:
+    """The first thing in course order the learner has not done; None when all is done (or
+    for a visitor who is not logged in)."""
+    if not user.is_authenticated:
+        return None
+    read = lessons_read_ids(user=user, course=course)
+    quizzes_done = set(
+        QuizAttempt.objects.filter(
+            user=user, quiz__module__course=course, status=QuizAttempt.Status.SUBMITTED
+        ).values_list("quiz_id", flat=True)
+    )
+    passed = {
+        (module_id, key)
+        for module_id, key, best, most in ExerciseProgress.objects.filter(
+            user=user, module__course=course
+        ).values_list("module_id", "exercise_key", "best_points", "max_points")
+        if best >= most
+    }
+    exercises = _exercises_by_module(course=course)
+    for module in course_modules(course=course):
+        for lesson in module.active_lessons:  # type: ignore[attr-defined]
+            if lesson.pk not in read:
+                url = reverse("courseware:lesson", args=[course.slug, lesson.slug])
+                return NextStep("lesson", lesson.title, url, module.title)
+        quiz = module.active_quiz  # type: ignore[attr-defined]
+        if quiz is not None and quiz.pk not in quizzes_done:
+            url = reverse("courseware:quiz", args=[course.slug, module.slug])
+            return NextStep("quiz", quiz.title or f"the quiz of {module.title}", url, module.title)
+        for slug, title, _ in exercises.get(module.pk, []):
+            if (module.pk, slug) not in passed:
+                url = reverse("grading:exercise", args=[course.slug, slug])
+                return NextStep("exercise", title, url, module.title)
+    return None

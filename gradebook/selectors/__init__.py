@@ -1,0 +1,1 @@
+"""Reads of the gradebook: its items and weights (items), its rows (rows), its pages (pages)."""

@@ -1,0 +1,230 @@
+"""What a learner is shown of a grading, as one typed value from the worker to the page.
+
+`feedback_from_outcome` is the one place that decides what of a `GradingOutcome` a learner may
+see (hidden tests by name, points and the author's hint only). The result is stored on
+`GradingRun.feedback` as JSON by `feedback_to_json` and read back by `feedback_from_json`, the
+one codec: templates, the API and `manage.py grade` read the typed `Feedback`, never the JSON.
+Rows written by older versions of the code may lack keys; the decoder gives them defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from grading.causes import Cause
+
+if TYPE_CHECKING:
+    from grading.pipeline import GradingOutcome
+
+HIDDEN_FAILED_HINT = "A hidden test failed: check edge cases and shapes."
+
+
+@dataclass(frozen=True)
+class CellFeedback:
+    """One test cell as the learner sees it: a hidden test never carries output or traceback."""
+
+    grade_id: str
+    points: float
+    max_points: float
+    passed: bool
+    hidden: bool
+    output: str = ""
+    traceback: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class LearnerError:
+    """An answer or setup cell of the learner's side that raised while it ran. `line` is the
+    line of the learner's cell the error points at, when known (the editor marks it)."""
+
+    id: str
+    error: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    cells: tuple[CellFeedback, ...] = ()
+    learner_output: str = ""
+    message: str = ""
+    learner_errors: tuple[LearnerError, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+    # What went wrong first in the learner's own sandbox (grading.causes): the page shows it
+    # before the tests and folds the failures that follow from it.
+    cause: Cause | None = None
+
+    @property
+    def later_errors(self) -> tuple[LearnerError, ...]:
+        """The cells' errors other than the one the cause already names."""
+        if self.cause is None or not self.cause.cell_id:
+            return self.learner_errors
+        return tuple(error for error in self.learner_errors if error.id != self.cause.cell_id)
+
+
+def feedback_from_outcome(*, outcome: GradingOutcome, test_hints: Mapping[str, str]) -> Feedback:
+    """The learner's view of a grading: the one masking rule for hidden tests."""
+    cells = []
+    for cell in outcome.cells:
+        if cell.hidden:
+            hint = "" if cell.passed else test_hints.get(cell.grade_id, HIDDEN_FAILED_HINT)
+            cells.append(
+                CellFeedback(
+                    grade_id=cell.grade_id,
+                    points=cell.points,
+                    max_points=cell.max_points,
+                    passed=cell.passed,
+                    hidden=True,
+                    hint=hint,
+                )
+            )
+        else:
+            cells.append(
+                CellFeedback(
+                    grade_id=cell.grade_id,
+                    points=cell.points,
+                    max_points=cell.max_points,
+                    passed=cell.passed,
+                    hidden=False,
+                    output=cell.output,
+                    traceback=cell.traceback,
+                )
+            )
+    return Feedback(
+        cells=tuple(cells),
+        learner_output=outcome.learner_output,
+        message=outcome.message,
+        learner_errors=tuple(
+            LearnerError(id=error.id, error=error.error, line=error.line)
+            for error in outcome.learner_errors
+        ),
+        timings=dict(outcome.timings),
+        cause=outcome.cause,
+    )
+
+
+# ---------------------------------------------------------------------------- the codec
+
+JsonObject = dict[str, object]
+
+
+def cell_to_json(cell: CellFeedback) -> JsonObject:
+    item: JsonObject = {
+        "grade_id": cell.grade_id,
+        "points": cell.points,
+        "max_points": cell.max_points,
+        "passed": cell.passed,
+        "hidden": cell.hidden,
+    }
+    if cell.hidden:
+        if cell.hint:
+            item["hint"] = cell.hint
+    else:
+        item["output"] = cell.output
+        item["traceback"] = cell.traceback
+    return item
+
+
+def error_to_json(error: LearnerError) -> JsonObject:
+    item: JsonObject = {"id": error.id, "error": error.error}
+    if error.line is not None:
+        item["line"] = error.line
+    return item
+
+
+def cause_to_json(cause: Cause) -> JsonObject:
+    return {
+        "kind": cause.kind,
+        "summary": cause.summary,
+        "cell_id": cause.cell_id,
+        "line": cause.line,
+        "code": cause.code,
+    }
+
+
+def feedback_to_json(feedback: Feedback) -> JsonObject:
+    """The stored form of a learner's feedback (GradingRun.feedback) and the API's."""
+    stored: JsonObject = {
+        "cells": [cell_to_json(cell) for cell in feedback.cells],
+        "learner_output": feedback.learner_output,
+        "message": feedback.message,
+        "learner_errors": [error_to_json(error) for error in feedback.learner_errors],
+        "timings": dict(feedback.timings),
+    }
+    if feedback.cause is not None:
+        stored["cause"] = cause_to_json(feedback.cause)
+    return stored
+
+
+def _text(data: Mapping[str, object], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _number(data: Mapping[str, object], key: str) -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    return float(value)
+
+
+def _objects(data: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]
+
+
+def _cell_from_json(data: Mapping[str, object]) -> CellFeedback:
+    return CellFeedback(
+        grade_id=_text(data, "grade_id"),
+        points=_number(data, "points"),
+        max_points=_number(data, "max_points"),
+        passed=data.get("passed") is True,
+        hidden=data.get("hidden") is True,
+        output=_text(data, "output"),
+        traceback=_text(data, "traceback"),
+        hint=_text(data, "hint"),
+    )
+
+
+def _line(data: Mapping[str, object]) -> int | None:
+    line = data.get("line")
+    return line if isinstance(line, int) and not isinstance(line, bool) else None
+
+
+def _error_from_json(data: Mapping[str, object]) -> LearnerError:
+    return LearnerError(id=_text(data, "id"), error=_text(data, "error"), line=_line(data))
+
+
+def _cause_from_json(data: object) -> Cause | None:
+    if not isinstance(data, dict) or not _text(data, "summary"):
+        return None
+    return Cause(
+        kind=_text(data, "kind"),
+        summary=_text(data, "summary"),
+        cell_id=_text(data, "cell_id"),
+        line=_line(data),
+        code=_text(data, "code"),
+    )
+
+
+def feedback_from_json(data: object) -> Feedback:
+    """A stored feedback read back; what is missing or malformed gets its default."""
+    if not isinstance(data, dict):
+        return Feedback()
+    timings = data.get("timings")
+    return Feedback(
+        cells=tuple(_cell_from_json(item) for item in _objects(data, "cells")),
+        learner_output=_text(data, "learner_output"),
+        message=_text(data, "message"),
+        learner_errors=tuple(_error_from_json(item) for item in _objects(data, "learner_errors")),
+        timings={
+            str(key): float(value)
+            for key, value in (timings.items() if isinstance(timings, dict) else ())
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+        },
+        cause=_cause_from_json(data.get("cause")),
+    )
