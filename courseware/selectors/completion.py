@@ -20,7 +20,7 @@ from courseware.models import Course, ExerciseProgress, Module, Quiz
 from courseware.selectors.progress import ModuleProgress, progress_by_user
 
 # Scores are floats 0..1; a kept score of exactly the pass mark passes.
-_EPSILON = 1e-9
+SCORE_EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class ModuleCompletion:
         if self.quiz is None:
             return True
         score = self.progress.quiz_score
-        return score is not None and score + _EPSILON >= self.quiz_required
+        return score is not None and score + SCORE_EPSILON >= self.quiz_required
 
     @property
     def exercises_done(self) -> bool:
@@ -148,7 +148,7 @@ def _passed_exercises(
     for module_pk, key, best, max_points in rows:
         if key not in catalogue.get(module_pk, {}):
             continue  # an exercise since removed from the course
-        if best + _EPSILON >= max_points * percent / 100:
+        if best + SCORE_EPSILON >= max_points * percent / 100:
             passed[module_pk] += 1
     return passed
 

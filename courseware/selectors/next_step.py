@@ -1,9 +1,11 @@
 """What a learner should do next in a course: the course page's "Continue with ...".
 
-Course order: in each active module, its lessons not read yet, then its quiz if no attempt of
-it was submitted, then its exercises not yet passed with full marks. Exercises are read through
-the reverse relation the grading app declares on Module (`exercises`) and linked by the URL
-name it registers, so courseware imports nothing from grading.
+Course order: in each active module, its lessons not read yet, then its quiz until its kept
+score reaches the course's quiz pass mark, then its exercises until each reaches the course's
+exercise pass mark (the completion rule, `selectors.completion`; full marks by default).
+Exercises are read through the reverse relation the grading app declares on Module
+(`exercises`) and linked by the URL name it registers, so courseware imports nothing from
+grading.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 
 from django.urls import reverse
 
-from courseware.models import Course, ExerciseProgress, Module, QuizAttempt
+from courseware.models import Course, ExerciseProgress, Module
+from courseware.selectors.completion import SCORE_EPSILON
 from courseware.selectors.course import course_modules, lessons_read_ids
+from courseware.selectors.progress import module_progress_for_user
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,21 @@ def course_next_step(*, user: Any, course: Course) -> NextStep | None:
     if not user.is_authenticated:
         return None
     read = lessons_read_ids(user=user, course=course)
-    quizzes_done = set(
-        QuizAttempt.objects.filter(
-            user=user, quiz__module__course=course, status=QuizAttempt.Status.SUBMITTED
-        ).values_list("quiz_id", flat=True)
-    )
+    quiz_mark = course.completion_quiz_percent / 100
+    quizzes_done = {
+        progress.quiz.pk
+        for progress in module_progress_for_user(user=user, course=course)
+        if progress.quiz is not None
+        and progress.quiz_score is not None
+        and progress.quiz_score + SCORE_EPSILON >= quiz_mark
+    }
+    exercise_mark = course.completion_exercise_percent / 100
     passed = {
         (module_id, key)
         for module_id, key, best, most in ExerciseProgress.objects.filter(
             user=user, module__course=course
         ).values_list("module_id", "exercise_key", "best_points", "max_points")
-        if best >= most
+        if best + SCORE_EPSILON >= most * exercise_mark
     }
     exercises = _exercises_by_module(course=course)
     for module in course_modules(course=course):
