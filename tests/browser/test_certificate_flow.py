@@ -52,6 +52,7 @@ def test_a_learner_finishes_the_course_and_the_certificate_verifies_logged_out(
     page.wait_for_load_state()
 
     assert "0 of 3 steps done." in _module_requirements(page, base, "basics")
+    screenshot(page, "certificate-module-requirements")
     page.click("ol.lesson-list a >> nth=0")
     # Through the whole course, lesson after lesson, by "Mark as read and continue".
     titles = []
@@ -81,6 +82,8 @@ def test_a_learner_finishes_the_course_and_the_certificate_verifies_logged_out(
     assert "Module complete." in _module_requirements(page, base, "basics")
 
     page.goto(f"{base}/courses/mini/")
+    assert "You have done everything in this course" in page.inner_text("#next-step")
+    screenshot(page, "certificate-course-complete")
     page.click("a:has-text('Your certificate of completion')")
     page.click("button:has-text('Take my certificate')")
     page.wait_for_load_state()
