@@ -30,6 +30,7 @@ from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttem
 from deadlines.models import Extension
 from gradebook.models import GradeOverride
 from grading.models import Draft, HintReveal, PracticeRun, Submission
+from lti.models import Identity
 
 EXPORT_FORMAT = "academy-account-export/1"
 
@@ -323,6 +324,17 @@ def account_export(*, user: Any) -> dict[str, Any]:
             .select_related("course")
             .order_by("pk")
         ],
+        # The LMS accounts (issuer, sub) that launch into this account.
+        "lti_identities": [
+            {
+                "platform": row.platform.name,
+                "issuer": row.platform.issuer,
+                "sub": row.sub,
+                "created_at": _iso(row.created_at),
+                "last_launch_at": _iso(row.last_launch_at),
+            }
+            for row in Identity.objects.filter(user=user).select_related("platform").order_by("pk")
+        ],
         # The tokens' names and dates; their secrets are not stored, their hashes stay here.
         "api_tokens": [
             {
@@ -370,6 +382,7 @@ EXPORTED_MODELS = frozenset(
         "deadlines.Extension",
         "grading.PracticeRun",
         "gradebook.GradeOverride",
+        "lti.Identity",
         "certificates.Certificate",
     }
 )

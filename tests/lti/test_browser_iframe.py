@@ -69,7 +69,7 @@ def test_a_learner_launched_in_an_iframe_submits_and_the_lms_gets_the_score(
         screenshot(page, "lti-iframe-exercise")
 
         fill_code(tool, RIGHT)
-        tool.click("#submit form button[type=submit]")
+        tool.click("#submit-graded")
         tool.wait_for_selector("#status[data-status=graded]", timeout=90_000)
         screenshot(page, "lti-iframe-graded")
     finally:
