@@ -25,7 +25,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.models import ApiToken, Profile
 from accounts.tokens import email_verification_token
-from certificates.models import Certificate
+from certificates.selectors import certificates_export
 from courseware.models import Enrolment, ExerciseProgress, LessonRead, QuizAttempt
 from deadlines.models import Extension
 from gradebook.models import GradeOverride
@@ -346,23 +346,8 @@ def account_export(*, user: Any) -> dict[str, Any]:
             }
             for row in ApiToken.objects.filter(user=user).order_by("pk")
         ],
-        # The learner's own certificates; whom an instructor revoked is the course's record.
-        "certificates": [
-            {
-                "course": row.course.slug,
-                "code": row.code,
-                "name": row.learner_name,
-                "course_title": row.course_title,
-                "issued_at": _iso(row.issued_at),
-                "quiz_average": row.quiz_average,
-                "exercise_points": row.exercise_points,
-                "exercise_max_points": row.exercise_max_points,
-                "lessons_read": row.lessons_read,
-                "revoked_at": _iso(row.revoked_at),
-                "revoke_reason": row.revoke_reason,
-            }
-            for row in Certificate.objects.filter(user=user).select_related("course").order_by("pk")
-        ],
+        # The learner's own certificates (the certificates app says what each holds).
+        "certificates": certificates_export(user=user),
     }
 
 
