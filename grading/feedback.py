@@ -68,30 +68,22 @@ def feedback_from_outcome(*, outcome: GradingOutcome, test_hints: Mapping[str, s
     """The learner's view of a grading: the one masking rule for hidden tests."""
     cells = []
     for cell in outcome.cells:
-        if cell.hidden:
-            hint = "" if cell.passed else test_hints.get(cell.grade_id, HIDDEN_FAILED_HINT)
-            cells.append(
-                CellFeedback(
-                    grade_id=cell.grade_id,
-                    points=cell.points,
-                    max_points=cell.max_points,
-                    passed=cell.passed,
-                    hidden=True,
-                    hint=hint,
-                )
+        # A hidden test shows its name, points and the author's hint when it failed; a visible
+        # one its output and traceback.
+        shown = cell.hidden is False
+        hint = "" if shown or cell.passed else test_hints.get(cell.grade_id, HIDDEN_FAILED_HINT)
+        cells.append(
+            CellFeedback(
+                grade_id=cell.grade_id,
+                points=cell.points,
+                max_points=cell.max_points,
+                passed=cell.passed,
+                hidden=not shown,
+                output=cell.output if shown else "",
+                traceback=cell.traceback if shown else "",
+                hint=hint,
             )
-        else:
-            cells.append(
-                CellFeedback(
-                    grade_id=cell.grade_id,
-                    points=cell.points,
-                    max_points=cell.max_points,
-                    passed=cell.passed,
-                    hidden=False,
-                    output=cell.output,
-                    traceback=cell.traceback,
-                )
-            )
+        )
     return Feedback(
         cells=tuple(cells),
         learner_output=outcome.learner_output,
