@@ -311,6 +311,9 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentStatusEnum": "courseware.models.Enrolment.Status",
         "RunStatusEnum": "grading.models.GradingRun.Status",
         "CourseRoleEnum": "courseware.models.CourseRole",
+        "GradeItemKindEnum": "gradebook.selectors.items.ITEM_KINDS",
+        # The name it had before the gradebook's items also had a `kind`.
+        "KindEnum": "grading.models.Submission.Kind",
     },
 }
 
