@@ -20,7 +20,7 @@ from courseware.api.staff_serializers import (
     MembersQuerySerializer,
 )
 from courseware.api.views import course_or_404, quiz_or_404
-from courseware.errors import ApplicationError
+from courseware.errors import found_or_404
 from courseware.models import Course, Enrolment
 from courseware.permissions import TeachingStaffPermission
 
@@ -50,9 +50,10 @@ class LearnerRecordView(APIView):
 
     @extend_schema(responses=LearnerRecordSerializer)
     def get(self, request: Request, slug: str, username: str) -> Response:
-        record = selectors.learner_record(course=course_or_404(slug), username=username)
-        if record is None:
-            raise ApplicationError("No such member of this course.", status_code=404)
+        record = found_or_404(
+            selectors.learner_record(course=course_or_404(slug), username=username),
+            "No such member of this course.",
+        )
         return Response(LearnerRecordSerializer(record).data)
 
 
