@@ -5,8 +5,8 @@ SQLite file, the bubblewrap sandbox); production sets the variables listed in `.
 A variable `NAME_FILE` pointing at a file is read in place of `NAME` (Docker secrets).
 
 This file stays whole although it is over 400 lines: it is the one place to find every setting
-and the environment variable behind it; split into
-parts, a reader would have to know which part sets what, and the parts would import each other.
+and the environment variable behind it; split into parts, a reader would have to know which
+part sets what, and the parts would import each other.
 """
 
 import os
