@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from grading.causes import Cause
+from grading.scores import CellScore
 
 if TYPE_CHECKING:
     from grading.pipeline import GradingOutcome
@@ -22,16 +23,10 @@ HIDDEN_FAILED_HINT = "A hidden test failed: check edge cases and shapes."
 
 
 @dataclass(frozen=True)
-class CellFeedback:
-    """One test cell as the learner sees it: a hidden test never carries output or traceback."""
+class CellFeedback(CellScore):
+    """One test cell as the learner sees it: a hidden test never carries output or traceback,
+    only the author's hint when it failed."""
 
-    grade_id: str
-    points: float
-    max_points: float
-    passed: bool
-    hidden: bool
-    output: str = ""
-    traceback: str = ""
     hint: str = ""
 
 
