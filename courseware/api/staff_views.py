@@ -23,6 +23,7 @@ from courseware.api.views import course_or_404, quiz_or_404
 from courseware.errors import found_or_404
 from courseware.models import Course, Enrolment
 from courseware.permissions import TeachingStaffPermission
+from courseware.selectors.members import LearnerRecord
 
 
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -43,18 +44,17 @@ class MemberListView(generics.ListAPIView[Enrolment]):
         return selectors.course_members(course=course_or_404(self.kwargs["slug"]), **filters)
 
 
-class LearnerRecordView(APIView):
+class LearnerRecordView(generics.RetrieveAPIView[Any]):
     """One member's progress and quiz attempts in the course."""
 
+    serializer_class = LearnerRecordSerializer
     permission_classes = [TeachingStaffPermission]
 
-    @extend_schema(responses=LearnerRecordSerializer)
-    def get(self, request: Request, slug: str, username: str) -> Response:
-        record = found_or_404(
-            selectors.learner_record(course=course_or_404(slug), username=username),
-            "No such member of this course.",
+    def get_object(self) -> LearnerRecord:
+        record = selectors.learner_record(
+            course=course_or_404(self.kwargs["slug"]), username=self.kwargs["username"]
         )
-        return Response(LearnerRecordSerializer(record).data)
+        return found_or_404(record, "No such member of this course.")
 
 
 class ItemAnalysisView(APIView):

@@ -81,14 +81,13 @@ class ModuleListView(generics.ListAPIView[Any]):
         return selectors.course_modules(course=course_or_404(self.kwargs["slug"]))
 
 
-class LessonDetailView(APIView):
-    @extend_schema(responses=LessonSerializer)
-    def get(self, request: Request, slug: str, lesson_slug: str) -> Response:
-        lesson = found_or_404(
-            selectors.lesson_get_active(course=course_or_404(slug), slug=lesson_slug),
-            "No such lesson.",
-        )
-        return Response(LessonSerializer(lesson).data)
+class LessonDetailView(generics.RetrieveAPIView[Lesson]):
+    serializer_class = LessonSerializer
+
+    def get_object(self) -> Lesson:
+        course = course_or_404(self.kwargs["slug"])
+        lesson = selectors.lesson_get_active(course=course, slug=self.kwargs["lesson_slug"])
+        return found_or_404(lesson, "No such lesson.")
 
 
 class QuizDetailView(APIView):
