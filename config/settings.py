@@ -3,6 +3,10 @@
 Every value has an embedded default that needs no server (SQLite, a SQLAlchemy broker on a local
 SQLite file, the bubblewrap sandbox); production sets the variables listed in `.env.example`.
 A variable `NAME_FILE` pointing at a file is read in place of `NAME` (Docker secrets).
+
+This file stays whole although it is over 400 lines: it is the one place to find every setting
+and the environment variable behind it; split into parts, a reader would have to know which
+part sets what, and the parts would import each other.
 """
 
 import os
@@ -312,6 +316,9 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentStatusEnum": "courseware.models.Enrolment.Status",
         "RunStatusEnum": "grading.models.GradingRun.Status",
         "CourseRoleEnum": "courseware.models.CourseRole",
+        "GradeItemKindEnum": "gradebook.selectors.items.ITEM_KINDS",
+        # The name it had before the gradebook's items also had a `kind`.
+        "KindEnum": "grading.models.Submission.Kind",
     },
 }
 

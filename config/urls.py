@@ -23,6 +23,7 @@ urlpatterns = [
     # LTI 1.3: Academy's JWKS, OIDC login, launch and deep linking (lti/).
     path("lti/", include("lti.urls")),
     path("api/grading/", include("grading.api.urls")),
+    path("api/", include("gradebook.api.urls")),
     path("api/", include("courseware.api.urls")),
     path("", include("certificates.urls")),
     path("", include("deadlines.urls")),

@@ -1,6 +1,8 @@
 """The application's single error type, mapped to a clear 4xx response by views and the API."""
 
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class ApplicationError(Exception):
@@ -20,3 +22,12 @@ def learner_id(user: Any) -> int:
     if not user.is_authenticated or user.pk is None:
         raise ApplicationError("Please log in first.", status_code=403)
     return int(user.pk)
+
+
+def found_or_404(found: T | None, message: str) -> T:
+    """What a selector found, or a 404 with `message` (e.g. "No such quiz.") when it found
+    nothing: the one way the views and the API say that a thing they were asked for is not
+    there (or not the asker's to see)."""
+    if found is None:
+        raise ApplicationError(message, status_code=404)
+    return found

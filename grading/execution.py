@@ -13,15 +13,16 @@ import base64
 import logging
 import time
 import uuid
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from courseware.services import exercise_score_record
 from grading.feedback import feedback_from_outcome, feedback_to_json
-from grading.models import Exercise, GradingRun
+from grading.models import Exercise, GradingRun, RunRecord
 from grading.observing import record_grading_metrics
 from grading.pipeline import (
     GradingInfrastructureError,
@@ -35,6 +36,8 @@ from monitoring import metrics
 from sandbox import Sandbox, get_sandbox
 
 logger = logging.getLogger(__name__)
+
+RunModel = TypeVar("RunModel", bound=RunRecord)
 
 OUR_SIDE_MESSAGE = (
     "We could not grade this submission because of a problem on our side, not because of your "
@@ -89,18 +92,13 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
             status=GradingRun.Status.QUEUED, claimed_at=None, queued_at=timezone.now()
         )
         raise
-    feedback = feedback_from_outcome(outcome=outcome, test_hints=exercise.test_hints)
     with transaction.atomic():
-        finished = GradingRun.objects.filter(
-            pk=run_pk, claim_token=token, status=GradingRun.Status.RUNNING
-        ).update(
-            status=GradingRun.Status.GRADED,
-            points=outcome.points,
-            max_points=outcome.max_points,
-            feedback=feedback_to_json(feedback),
-            finished_at=timezone.now(),
+        finished = run_outcome_record(
+            run=GradingRun.objects.filter(pk=run_pk),
+            token=token,
+            outcome=outcome,
+            exercise=exercise,
             exercise_hash=exercise.content_hash,
-            status_message=outcome.message,
         )
         if not finished:
             return "lost-claim"
@@ -114,6 +112,30 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         )
     promote_after_ending(run_pk=run_pk)
     return "graded"
+
+
+def run_outcome_record(
+    *,
+    run: QuerySet[RunModel],
+    token: uuid.UUID,
+    outcome: GradingOutcome,
+    exercise: Exercise,
+    **more: Any,
+) -> bool:
+    """End a run (`run`: its one row, a grading's or a practice run's) as GRADED with the
+    outcome and the learner's feedback, if this worker's claim (`token`) still holds it; `more`
+    are further columns of that kind of run. Returns whether the claim held."""
+    feedback = feedback_from_outcome(outcome=outcome, test_hints=exercise.test_hints)
+    finished = run.filter(claim_token=token, status=RunRecord.RUNNING).update(
+        status=RunRecord.GRADED,
+        points=outcome.points,
+        max_points=outcome.max_points,
+        feedback=feedback_to_json(feedback),
+        status_message=outcome.message,
+        finished_at=timezone.now(),
+        **more,
+    )
+    return bool(finished)
 
 
 def grading_limits_for(*, exercise: Exercise) -> tuple[GradingLimits, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from grading.causes import Cause
+from grading.scores import CellScore
 
 if TYPE_CHECKING:
     from grading.pipeline import GradingOutcome
@@ -22,16 +23,10 @@ HIDDEN_FAILED_HINT = "A hidden test failed: check edge cases and shapes."
 
 
 @dataclass(frozen=True)
-class CellFeedback:
-    """One test cell as the learner sees it: a hidden test never carries output or traceback."""
+class CellFeedback(CellScore):
+    """One test cell as the learner sees it: a hidden test never carries output or traceback,
+    only the author's hint when it failed."""
 
-    grade_id: str
-    points: float
-    max_points: float
-    passed: bool
-    hidden: bool
-    output: str = ""
-    traceback: str = ""
     hint: str = ""
 
 
@@ -68,30 +63,22 @@ def feedback_from_outcome(*, outcome: GradingOutcome, test_hints: Mapping[str, s
     """The learner's view of a grading: the one masking rule for hidden tests."""
     cells = []
     for cell in outcome.cells:
-        if cell.hidden:
-            hint = "" if cell.passed else test_hints.get(cell.grade_id, HIDDEN_FAILED_HINT)
-            cells.append(
-                CellFeedback(
-                    grade_id=cell.grade_id,
-                    points=cell.points,
-                    max_points=cell.max_points,
-                    passed=cell.passed,
-                    hidden=True,
-                    hint=hint,
-                )
+        # A hidden test shows its name, points and the author's hint when it failed; a visible
+        # one its output and traceback.
+        shown = cell.hidden is False
+        hint = "" if shown or cell.passed else test_hints.get(cell.grade_id, HIDDEN_FAILED_HINT)
+        cells.append(
+            CellFeedback(
+                grade_id=cell.grade_id,
+                points=cell.points,
+                max_points=cell.max_points,
+                passed=cell.passed,
+                hidden=not shown,
+                output=cell.output if shown else "",
+                traceback=cell.traceback if shown else "",
+                hint=hint,
             )
-        else:
-            cells.append(
-                CellFeedback(
-                    grade_id=cell.grade_id,
-                    points=cell.points,
-                    max_points=cell.max_points,
-                    passed=cell.passed,
-                    hidden=False,
-                    output=cell.output,
-                    traceback=cell.traceback,
-                )
-            )
+        )
     return Feedback(
         cells=tuple(cells),
         learner_output=outcome.learner_output,

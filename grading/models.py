@@ -90,7 +90,50 @@ def new_seed() -> int:
     return secrets.randbelow(SEED_LIMIT)
 
 
-class GradingRun(models.Model):
+class RunRecord(models.Model):
+    """What a grading run and a practice run share: their life (QUEUED -> RUNNING -> GRADED or
+    FAILED, claimed with a token), the seed of their random inputs, and the score and feedback
+    they end with. Abstract: each keeps its own table and its own status choices."""
+
+    # Status values both kinds of run have (each declares them again in its own choices).
+    QUEUED = "queued"
+    RUNNING = "running"
+    GRADED = "graded"
+    FAILED = "failed"
+
+    status: models.CharField[str, str]
+    status_message = models.TextField(blank=True)  # shown to the learner
+    # Why a run failed, in the grader's words: for instructors only (it may quote a test).
+    failure_detail = models.TextField(blank=True)
+    queue = models.CharField(max_length=40, default="grading")
+    claim_token = models.UUIDField(default=uuid.uuid4)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # A PositiveIntegerField is a non-negative 32-bit integer in the database: below 2**31.
+    seed = models.PositiveIntegerField(default=new_seed)
+    # When the run last entered the broker's queue (for a waiting run: when it was created).
+    queued_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+    max_points = models.FloatField(null=True, blank=True)
+    # The learner's feedback as grading.feedback.feedback_to_json stores it; read it typed
+    # through `learner_feedback`.
+    feedback = models.JSONField(default=dict)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.GRADED, self.FAILED)
+
+    @property
+    def learner_feedback(self) -> Feedback:
+        """What the learner is shown of this run (the pages, the API): both kinds of run store
+        it with the same codec."""
+        return feedback_from_json(self.feedback)
+
+
+class GradingRun(RunRecord):
     """One grading of one submission. Regrades add rows; nothing is overwritten."""
 
     class Status(models.TextChoices):
@@ -105,25 +148,9 @@ class GradingRun(models.Model):
     number = models.PositiveIntegerField(default=1)
     reason = models.CharField(max_length=40, default="submitted")  # submitted | regrade | requeue
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    status_message = models.TextField(blank=True)  # shown to the learner
-    # Why a run failed, in the grader's words: for instructors only (it may quote a test).
-    failure_detail = models.TextField(blank=True)
-    queue = models.CharField(max_length=40, default="grading")
-    claim_token = models.UUIDField(default=uuid.uuid4)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     deliveries = models.PositiveIntegerField(default=0)
     # Times the watchdog sent the run to the broker again (lost task or vanished worker).
     requeues = models.PositiveIntegerField(default=0)
-    # A PositiveIntegerField is a non-negative 32-bit integer in the database: below 2**31.
-    seed = models.PositiveIntegerField(default=new_seed)
-    # When the run last entered the broker's queue (for a waiting run: when it was created).
-    queued_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    points = models.FloatField(null=True, blank=True)
-    max_points = models.FloatField(null=True, blank=True)
-    # The learner's feedback as grading.feedback.feedback_to_json stores it; read it typed
-    # through `learner_feedback`.
-    feedback = models.JSONField(default=dict)
     exercise_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -139,15 +166,6 @@ class GradingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Grading {self.number} of submission {self.submission_id}: {self.status}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.GRADED, self.Status.FAILED)
-
-    @property
-    def learner_feedback(self) -> Feedback:
-        """What the learner is shown of this grading (the submission page, the API)."""
-        return feedback_from_json(self.feedback)
 
 
 class HintReveal(models.Model):
@@ -184,10 +202,11 @@ class Draft(models.Model):
         return f"Draft of {self.exercise_id} by {self.user_id}"
 
 
-class PracticeRun(models.Model):
+class PracticeRun(RunRecord):
     """ "Run the visible tests": the learner's code checked against the visible test cells only,
     in the same two sandboxes as a grading. It is not a submission: no score, no progress, not
-    in the submission history, and its own (looser) hourly limit."""
+    in the submission history, and its own (looser) hourly limit. Its points are of the visible
+    tests only."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -201,17 +220,6 @@ class PracticeRun(models.Model):
     )
     answers = models.JSONField()  # answer grade_id -> code, as received
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    status_message = models.TextField(blank=True)
-    failure_detail = models.TextField(blank=True)  # the grader's reason, never shown to learners
-    queue = models.CharField(max_length=40, default="grading")
-    claim_token = models.UUIDField(default=uuid.uuid4)
-    seed = models.PositiveIntegerField(default=new_seed)
-    queued_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    points = models.FloatField(null=True, blank=True)  # of the visible tests only
-    max_points = models.FloatField(null=True, blank=True)
-    feedback = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-queued_at", "-pk"]
@@ -219,12 +227,3 @@ class PracticeRun(models.Model):
 
     def __str__(self) -> str:
         return f"Practice run {self.pk} of {self.exercise_id} by {self.user_id}: {self.status}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.GRADED, self.Status.FAILED)
-
-    @property
-    def learner_feedback(self) -> Feedback:
-        """What the learner is shown of this check (stored by the same codec as a grading's)."""
-        return feedback_from_json(self.feedback)

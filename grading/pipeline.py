@@ -28,6 +28,7 @@ from nbformat import NotebookNode
 from grading.causes import Cause, LearnerCellError, first_cause, job_message, learner_cell_error
 from grading.prepared import PreparedNotebook, notebook_prepare, split_submission
 from grading.relay import LearnerProtocolError, Relay
+from grading.scores import CellScore
 from sandbox import Job, JobResult, Limits, Sandbox
 
 INSIDE = Path(__file__).parent / "inside"
@@ -44,15 +45,10 @@ class GradingInfrastructureError(Exception):
     test sandbox, a missing runtime). Celery retries these; everything else is a result."""
 
 
-@dataclass
-class CellResult:
-    grade_id: str
-    points: float
-    max_points: float
-    passed: bool
-    hidden: bool
-    output: str = ""
-    traceback: str = ""
+@dataclass(frozen=True)
+class CellResult(CellScore):
+    """One test cell as the grader scored it."""
+
     # Filled for hidden tests only, for the author's command line (`manage.py grade
     # --show-hidden`); never part of what a learner is shown.
     hidden_output: str = ""

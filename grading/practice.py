@@ -20,7 +20,6 @@ from datetime import timedelta
 from typing import Any
 
 from celery import current_app
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
@@ -28,12 +27,12 @@ from django.utils import timezone
 from nbformat import NotebookNode
 
 from courseware.errors import ApplicationError
-from grading.execution import grading_limits_for
-from grading.feedback import feedback_from_outcome, feedback_to_json
+from grading.execution import grading_limits_for, run_outcome_record
 from grading.models import Exercise, PracticeRun
 from grading.notebooks import BEGIN_HIDDEN, nbgrader_metadata, notebook_from_json
 from grading.pipeline import GradingInfrastructureError, grade_notebook
 from grading.queueing import lock_learner
+from grading.rates import PRACTICE_RUNS, hourly_limit_check
 from grading.selectors import queue_for
 from grading.services import draft_save
 from sandbox import Sandbox, get_sandbox
@@ -69,25 +68,6 @@ def practice_notebook(source: NotebookNode) -> NotebookNode:
     return notebook
 
 
-def _check_rate(*, user: User, exercise: Exercise) -> None:
-    """Call inside the transaction that inserts, with the learner locked."""
-    limit = settings.GRADING_PRACTICE_RUNS_PER_HOUR
-    if limit <= 0:
-        return
-    since = timezone.now() - timedelta(hours=1)
-    recent = PracticeRun.objects.filter(user=user, exercise=exercise, queued_at__gte=since)
-    if recent.count() < limit:
-        return
-    oldest = recent.order_by("queued_at").values_list("queued_at", flat=True)[0]
-    minutes = max(1, int((oldest + timedelta(hours=1) - timezone.now()).total_seconds() // 60) + 1)
-    raise ApplicationError(
-        f"You have run the visible tests {limit} time{'s' if limit != 1 else ''} for this "
-        "exercise in the last hour. "
-        f"You can run them again in {minutes} minute{'s' if minutes != 1 else ''}.",
-        status_code=429,
-    )
-
-
 def practice_run_create(*, user: User, exercise: Exercise, code: Any) -> PracticeRun:
     """Check `code` (answer grade_id -> code) as a draft is checked, keep it as the learner's
     draft, and queue a run of the visible tests on it."""
@@ -98,7 +78,9 @@ def practice_run_create(*, user: User, exercise: Exercise, code: Any) -> Practic
     with transaction.atomic():
         draft = draft_save(user=user, exercise=exercise, code=code)
         lock_learner(user_id=user.pk)
-        _check_rate(user=user, exercise=exercise)
+        hourly_limit_check(
+            rule=PRACTICE_RUNS, sent=PracticeRun.objects.filter(user=user, exercise=exercise)
+        )
         queue, message = queue_for(exercise)
         run = PracticeRun.objects.create(
             exercise=exercise,
@@ -144,17 +126,11 @@ def practice_run_execute(*, practice_pk: int, sandbox: Sandbox | None = None) ->
             status=PracticeRun.Status.QUEUED, claimed_at=None
         )
         raise
-    finished = PracticeRun.objects.filter(
-        pk=practice_pk, claim_token=token, status=PracticeRun.Status.RUNNING
-    ).update(
-        status=PracticeRun.Status.GRADED,
-        points=outcome.points,
-        max_points=outcome.max_points,
-        feedback=feedback_to_json(
-            feedback_from_outcome(outcome=outcome, test_hints=exercise.test_hints)
-        ),
-        status_message=outcome.message,
-        finished_at=timezone.now(),
+    finished = run_outcome_record(
+        run=PracticeRun.objects.filter(pk=practice_pk),
+        token=token,
+        outcome=outcome,
+        exercise=exercise,
     )
     return "graded" if finished else "lost-claim"
 

@@ -11,7 +11,6 @@ import functools
 import uuid
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
@@ -29,29 +28,11 @@ from grading.notebooks import (
     read_notebook,
 )
 from grading.queueing import enqueue, lock_learner, run_create, runs_promote_waiting
+from grading.rates import SUBMISSIONS, hourly_limit_check
 from monitoring.selectors import gpu_workers_alive
 
 # The watchdog sends a run to the broker again at most this many times, then fails it.
 MAX_REQUEUES = 3
-
-
-def _check_rate(*, user: User, exercise: Exercise) -> None:
-    """Call inside the transaction that inserts, with the learner locked."""
-    limit = settings.GRADING_SUBMISSIONS_PER_HOUR
-    if limit <= 0:
-        return
-    since = timezone.now() - timedelta(hours=1)
-    recent = Submission.objects.filter(user=user, exercise=exercise, created_at__gte=since)
-    if recent.count() < limit:
-        return
-    oldest = recent.order_by("created_at").values_list("created_at", flat=True)[0]
-    wait = oldest + timedelta(hours=1) - timezone.now()
-    minutes = max(1, int(wait.total_seconds() // 60) + 1)
-    raise ApplicationError(
-        f"You have used all {limit} graded submissions for this exercise in the last hour. "
-        f"You can submit again in {minutes} minute{'s' if minutes != 1 else ''}.",
-        status_code=429,
-    )
 
 
 def submission_create(
@@ -94,7 +75,9 @@ def submission_create(
         raise ApplicationError(f"{refusal} Your code is kept as your draft.", status_code=403)
     with transaction.atomic():
         lock_learner(user_id=user.pk)
-        _check_rate(user=user, exercise=exercise)
+        hourly_limit_check(
+            rule=SUBMISSIONS, sent=Submission.objects.filter(user=user, exercise=exercise)
+        )
         submission = Submission.objects.create(
             exercise=exercise,
             user=user,

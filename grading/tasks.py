@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
@@ -16,6 +17,15 @@ from sandbox import SandboxError
 
 RETRY_BACKOFF_SECONDS = 2
 RETRY_BACKOFF_MAX_SECONDS = 60
+# Both grading tasks: safe to redeliver (idempotent claims), so acknowledged late and given back
+# when a worker dies; the soft limit below the hard one leaves time to end the run cleanly.
+GRADING_TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": 600,
+    "time_limit": 660,
+}
 
 
 def retry_countdown(retries: int) -> float:
@@ -25,59 +35,45 @@ def retry_countdown(retries: int) -> float:
     return random.uniform(0, ceiling)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=5,
-    soft_time_limit=600,
-    time_limit=660,
-)
+def _execute_or_give_up(
+    task: Any, *, execute: Callable[[], str], give_up: Callable[[str], object]
+) -> str:
+    """What both grading tasks do around their execution step: a misconfigured grader ends the
+    run at once; an infrastructure error is retried with backoff until the task's retries are
+    spent, then the run ends. `give_up(detail)` ends the run with the reason for the logs."""
+    try:
+        return execute()
+    except SandboxError as error:
+        give_up(f"The grader is misconfigured: {error}")
+        return "failed"
+    except GradingInfrastructureError as error:
+        if task.request.retries >= task.max_retries:
+            give_up(f"Gave up after {task.request.retries + 1} tries: {error}")
+            return "failed"
+        raise task.retry(exc=error, countdown=retry_countdown(task.request.retries)) from None
+
+
+@shared_task(**GRADING_TASK_OPTIONS, max_retries=5)
 def grade_run(self: Any, run_pk: int) -> str:
     """Grade one run. Infrastructure errors are retried; once the retries are spent the run
     fails with a plain message (it never stays queued for ever)."""
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    try:
-        return grading_run_execute(run_pk=run_pk, redelivered=redelivered)
-    except SandboxError as error:
-        grading_run_give_up(run_pk=run_pk, detail=f"The grader is misconfigured: {error}")
-        return "failed"
-    except GradingInfrastructureError as error:
-        if self.request.retries >= self.max_retries:
-            grading_run_give_up(
-                run_pk=run_pk,
-                detail=f"Gave up after {self.request.retries + 1} tries: {error}",
-            )
-            return "failed"
-        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from None
+    return _execute_or_give_up(
+        self,
+        execute=lambda: grading_run_execute(run_pk=run_pk, redelivered=redelivered),
+        give_up=lambda detail: grading_run_give_up(run_pk=run_pk, detail=detail),
+    )
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=3,
-    soft_time_limit=600,
-    time_limit=660,
-)
+@shared_task(**GRADING_TASK_OPTIONS, max_retries=3)
 def practice_run(self: Any, practice_pk: int) -> str:
     """Run the visible tests of one practice run; retried like a grading, on infrastructure
     errors only, then failed with a plain message."""
-    try:
-        return practice_run_execute(practice_pk=practice_pk)
-    except SandboxError as error:
-        practice_run_give_up(
-            practice_pk=practice_pk, detail=f"The grader is misconfigured: {error}"
-        )
-        return "failed"
-    except GradingInfrastructureError as error:
-        if self.request.retries >= self.max_retries:
-            practice_run_give_up(
-                practice_pk=practice_pk,
-                detail=f"Gave up after {self.request.retries + 1} tries: {error}",
-            )
-            return "failed"
-        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from None
+    return _execute_or_give_up(
+        self,
+        execute=lambda: practice_run_execute(practice_pk=practice_pk),
+        give_up=lambda detail: practice_run_give_up(practice_pk=practice_pk, detail=detail),
+    )
 
 
 @shared_task(acks_late=True)

@@ -137,9 +137,16 @@ class ProgressSerializer(serializers.Serializer[Any]):
     modules = ModuleProgressSerializer(many=True)
 
 
+def _course_body(
+    serializer_class: type[serializers.Serializer[Any]], course: Course, **lists: list[Any]
+) -> dict[str, Any]:
+    """A body that names its course by slug beside the lists it holds."""
+    return dict(serializer_class({"course": course.slug, **lists}).data)
+
+
 def progress_body(course: Course, rows: list[ModuleProgress]) -> dict[str, Any]:
     """A learner's progress in a course, one entry per module."""
-    return dict(ProgressSerializer({"course": course.slug, "modules": rows}).data)
+    return _course_body(ProgressSerializer, course, modules=rows)
 
 
 class MemberSerializer(serializers.Serializer[Enrolment]):
@@ -157,7 +164,7 @@ class RosterSerializer(serializers.Serializer[Any]):
 
 
 def roster_body(course: Course, members: list[Enrolment]) -> dict[str, Any]:
-    return dict(RosterSerializer({"course": course.slug, "members": members}).data)
+    return _course_body(RosterSerializer, course, members=members)
 
 
 class LessonReadSerializer(serializers.Serializer[Any]):

@@ -1,5 +1,5 @@
-"""Output shapes of the courseware API's instructor side: gradebook, a learner's record, item
-analysis. Query parameters of the instructor lists are checked here too."""
+"""Output shapes of the courseware API's instructor side: a learner's record, item analysis.
+Query parameters of the instructor lists are checked here too."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rest_framework import serializers
 from courseware.api.serializers import AttemptSerializer, MemberSerializer, ModuleProgressSerializer
 from courseware.models import CourseRole, Enrolment
 from courseware.selectors import OptionPicks
-from courseware.selectors.gradebook import LearnerRecord
+from courseware.selectors.members import LearnerRecord
 
 
 class MembersQuerySerializer(serializers.Serializer[Any]):
@@ -20,24 +20,6 @@ class MembersQuerySerializer(serializers.Serializer[Any]):
     cohort = serializers.CharField(required=False, max_length=100, help_text="A cohort's name.")
     role = serializers.ChoiceField(required=False, choices=CourseRole.choices)
     status = serializers.ChoiceField(required=False, choices=Enrolment.Status.choices)
-
-
-class GradebookQuerySerializer(serializers.Serializer[Any]):
-    learner = serializers.CharField(
-        required=False, max_length=150, help_text="Only usernames that contain this."
-    )
-    cohort = serializers.CharField(required=False, max_length=100, help_text="A cohort's name.")
-    module = serializers.SlugField(
-        required=False, max_length=100, help_text="Only this module's column."
-    )
-
-
-class GradebookRowSerializer(serializers.Serializer[Any]):
-    """A learner's row: a `GradebookRow`."""
-
-    username = serializers.CharField(source="user.username")
-    cohort = serializers.CharField(allow_null=True)
-    modules = ModuleProgressSerializer(many=True)
 
 
 class LearnerRecordSerializer(serializers.Serializer[LearnerRecord]):

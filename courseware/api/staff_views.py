@@ -1,6 +1,6 @@
-"""API views of the instructor side: members, gradebook, one learner's record, quiz item
-analysis. Each is for the course's teaching staff (instructors and TAs) only: a learner, with
-the session or a token, gets a 403 problem."""
+"""API views of the instructor side: members, one learner's record, quiz item analysis (the
+gradebook's endpoint is the gradebook app's, gradebook/api/). Each is for the course's teaching
+staff (instructors and TAs) only: a learner, with the session or a token, gets a 403 problem."""
 
 from __future__ import annotations
 
@@ -15,16 +15,15 @@ from rest_framework.views import APIView
 from courseware import selectors
 from courseware.api.serializers import MemberSerializer
 from courseware.api.staff_serializers import (
-    GradebookQuerySerializer,
-    GradebookRowSerializer,
     ItemStatsSerializer,
     LearnerRecordSerializer,
     MembersQuerySerializer,
 )
 from courseware.api.views import course_or_404, quiz_or_404
-from courseware.errors import ApplicationError
+from courseware.errors import found_or_404
 from courseware.models import Course, Enrolment
 from courseware.permissions import TeachingStaffPermission
+from courseware.selectors.members import LearnerRecord
 
 
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -45,38 +44,17 @@ class MemberListView(generics.ListAPIView[Enrolment]):
         return selectors.course_members(course=course_or_404(self.kwargs["slug"]), **filters)
 
 
-@extend_schema(parameters=[GradebookQuerySerializer])
-class GradebookView(generics.ListAPIView[Any]):
-    """Active learners' progress per module, a page of learners at a time; `module` keeps one
-    module's column, `learner` and `cohort` pick the rows."""
-
-    serializer_class = GradebookRowSerializer
-    permission_classes = [TeachingStaffPermission]
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        filters = _query(GradebookQuerySerializer, request)
-        course = course_or_404(kwargs["slug"])
-        learners = selectors.gradebook_learners(
-            course=course, learner=filters.get("learner", ""), cohort=filters.get("cohort", "")
-        )
-        page = self.paginate_queryset(learners)
-        rows = selectors.gradebook_rows(
-            course=course, enrolments=list(page or []), module=filters.get("module", "")
-        )
-        return self.get_paginated_response(GradebookRowSerializer(rows, many=True).data)
-
-
-class LearnerRecordView(APIView):
+class LearnerRecordView(generics.RetrieveAPIView[Any]):
     """One member's progress and quiz attempts in the course."""
 
+    serializer_class = LearnerRecordSerializer
     permission_classes = [TeachingStaffPermission]
 
-    @extend_schema(responses=LearnerRecordSerializer)
-    def get(self, request: Request, slug: str, username: str) -> Response:
-        record = selectors.learner_record(course=course_or_404(slug), username=username)
-        if record is None:
-            raise ApplicationError("No such member of this course.", status_code=404)
-        return Response(LearnerRecordSerializer(record).data)
+    def get_object(self) -> LearnerRecord:
+        record = selectors.learner_record(
+            course=course_or_404(self.kwargs["slug"]), username=self.kwargs["username"]
+        )
+        return found_or_404(record, "No such member of this course.")
 
 
 class ItemAnalysisView(APIView):

@@ -26,7 +26,6 @@ urlpatterns = [
     # Teaching staff of the course only.
     path("courses/<slug:slug>/roster/", views.RosterView.as_view(), name="roster"),
     path("courses/<slug:slug>/members/", staff_views.MemberListView.as_view(), name="members"),
-    path("courses/<slug:slug>/gradebook/", staff_views.GradebookView.as_view(), name="gradebook"),
     path(
         "courses/<slug:slug>/learners/<str:username>/",
         staff_views.LearnerRecordView.as_view(),

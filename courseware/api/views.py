@@ -36,30 +36,23 @@ from courseware.api.serializers import (
     progress_body,
     roster_body,
 )
-from courseware.errors import ApplicationError, learner_id
+from courseware.errors import ApplicationError, found_or_404, learner_id
 from courseware.models import Course, Lesson, Quiz, QuizAttempt
 from courseware.permissions import TeachingStaffPermission
 
 
 def _attempt(request: Request, pk: int) -> QuizAttempt:
-    attempt = selectors.attempt_get_for_user(attempt_id=pk, user=request.user)
-    if attempt is None:
-        raise ApplicationError("Attempt not found.", status_code=404)
-    return attempt
+    return found_or_404(
+        selectors.attempt_get_for_user(attempt_id=pk, user=request.user), "Attempt not found."
+    )
 
 
 def course_or_404(slug: str) -> Course:
-    course = selectors.course_get(slug=slug)
-    if course is None:
-        raise ApplicationError("No such course.", status_code=404)
-    return course
+    return found_or_404(selectors.course_get(slug=slug), "No such course.")
 
 
 def quiz_or_404(pk: int) -> Quiz:
-    quiz = selectors.quiz_get(pk=pk)
-    if quiz is None:
-        raise ApplicationError("No such quiz.", status_code=404)
-    return quiz
+    return found_or_404(selectors.quiz_get(pk=pk), "No such quiz.")
 
 
 class CourseListView(generics.ListAPIView[Course]):
@@ -88,13 +81,13 @@ class ModuleListView(generics.ListAPIView[Any]):
         return selectors.course_modules(course=course_or_404(self.kwargs["slug"]))
 
 
-class LessonDetailView(APIView):
-    @extend_schema(responses=LessonSerializer)
-    def get(self, request: Request, slug: str, lesson_slug: str) -> Response:
-        lesson = selectors.lesson_get_active(course=course_or_404(slug), slug=lesson_slug)
-        if lesson is None:
-            raise ApplicationError("No such lesson.", status_code=404)
-        return Response(LessonSerializer(lesson).data)
+class LessonDetailView(generics.RetrieveAPIView[Lesson]):
+    serializer_class = LessonSerializer
+
+    def get_object(self) -> Lesson:
+        course = course_or_404(self.kwargs["slug"])
+        lesson = selectors.lesson_get_active(course=course, slug=self.kwargs["lesson_slug"])
+        return found_or_404(lesson, "No such lesson.")
 
 
 class QuizDetailView(APIView):

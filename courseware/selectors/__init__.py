@@ -50,12 +50,9 @@ from courseware.selectors.dashboard import (
     course_quizzes,
     quiz_item_analysis,
 )
-from courseware.selectors.gradebook import (
-    GradebookRow,
+from courseware.selectors.members import (
     LearnerRecord,
     course_members,
-    gradebook_learners,
-    gradebook_rows,
     learner_record,
 )
 from courseware.selectors.next_step import NextStep, course_next_step
@@ -90,13 +87,10 @@ from courseware.selectors.search import SEARCH_LIMIT, SNIPPET_RADIUS, SearchHit,
 __all__ = [
     "NextStep",
     "course_next_step",
-    "GradebookRow",
     "LearnerRecord",
     "attempts_of_user",
     "course_get",
     "course_members",
-    "gradebook_learners",
-    "gradebook_rows",
     "learner_record",
     "quiz_get",
     "CompletionRule",

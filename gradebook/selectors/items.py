@@ -24,6 +24,7 @@ LESSONS = "lessons"
 QUIZ = "quiz"
 EXERCISE = "exercise"
 KIND_LABELS = {LESSONS: "Lessons read", QUIZ: "Quiz", EXERCISE: "Exercise"}
+ITEM_KINDS = tuple(KIND_LABELS.items())  # (kind, label): the choices of an item's kind
 
 
 @dataclass(frozen=True)

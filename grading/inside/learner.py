@@ -22,30 +22,7 @@ from typing import BinaryIO
 from grading.inside import protocol
 from grading.inside.cells import cell_frames, run_cell
 from grading.inside.protocol import (
-    ARGS,
-    CALLABLE,
-    CALLBACK,
-    CB,
-    CELLS,
-    CHANGED,
-    ERROR,
-    HANDLE,
-    ID,
     KIND,
-    KWARGS,
-    MESSAGE,
-    NAME,
-    NAMES,
-    OK,
-    OP,
-    READY,
-    SEQ,
-    SETUP,
-    TAG,
-    TARGET,
-    TRACEBACK,
-    TYPE,
-    VALUE,
     CellStatus,
     Description,
     Error,
@@ -84,7 +61,9 @@ def main() -> None:
     for cell in spec["cells"]:
         before = {name: id(value) for name, value in namespace.items()}
         error = run_cell(cell, namespace)
-        statuses.append({ID: cell["id"], OK: error is None, ERROR: error})
+        statuses.append(
+            {protocol.ID: cell["id"], protocol.OK: error is None, protocol.ERROR: error}
+        )
         changed = [name for name, value in namespace.items() if before.get(name) != id(value)]
         if cell["kind"] == "answer":
             learner_names.update(changed)
@@ -101,7 +80,14 @@ def main() -> None:
         if not name.startswith("__"):
             setup[name] = server.describe_object(value)
     server.watch(names)
-    server.send({READY: True, CELLS: statuses, NAMES: names, SETUP: setup})
+    server.send(
+        {
+            protocol.READY: True,
+            protocol.CELLS: statuses,
+            protocol.NAMES: names,
+            protocol.SETUP: setup,
+        }
+    )
     server.serve(until=None)
 
 
@@ -113,8 +99,8 @@ def error_reply(error: BaseException) -> Reply:
     """A failed request's answer. Its traceback holds only the cells' frames (the tests show
     them under the test's own traceback), without the heading and the error's line."""
     text = "".join(traceback.format_list(cell_frames(error)))
-    failure: Error = {**protocol.error_of(error, MAX_REPR), TRACEBACK: text[-MAX_REPR:]}
-    return {OK: False, ERROR: failure}
+    failure: Error = {**protocol.error_of(error, MAX_REPR), protocol.TRACEBACK: text[-MAX_REPR:]}
+    return {protocol.OK: False, protocol.ERROR: failure}
 
 
 class Callback:
@@ -160,11 +146,11 @@ class Server:
                 )
         if failure is not None:
             reply = error_reply(failure)
-            sequence, number = message.get(SEQ), message.get(CB)
-            if SEQ in message:
-                reply[SEQ] = sequence if isinstance(sequence, int) else None
+            sequence, number = message.get(protocol.SEQ), message.get(protocol.CB)
+            if protocol.SEQ in message:
+                reply[protocol.SEQ] = sequence if isinstance(sequence, int) else None
             if isinstance(number, int):
-                reply[CB] = number
+                reply[protocol.CB] = number
             data = protocol.dumps(reply)
         self.protocol_out.write(data)
 
@@ -184,19 +170,19 @@ class Server:
                 continue
             if not isinstance(request, dict):
                 continue
-            if CB in request:
-                if request[CB] == until:
+            if protocol.CB in request:
+                if request[protocol.CB] == until:
                     return request
                 continue  # the answer to a callback given up on
-            sequence = request.get(SEQ)
+            sequence = request.get(protocol.SEQ)
             try:
                 reply = self.handle(request)
             except BaseException as error:  # noqa: BLE001 - every failure is an answer
                 reply = error_reply(error)
-            reply[SEQ] = sequence if isinstance(sequence, int) else None
+            reply[protocol.SEQ] = sequence if isinstance(sequence, int) else None
             changed = self.changed_globals()
             if changed:
-                reply[CHANGED] = changed
+                reply[protocol.CHANGED] = changed
             self.send(reply)
 
     def watch(self, names: dict[str, Description]) -> None:
@@ -211,7 +197,7 @@ class Server:
             value = self.namespace.get(name)
             fingerprint = None
             if isinstance(value, (list, dict, set, bytearray)) or hasattr(value, "__array__"):
-                fingerprint = json.dumps(description[VALUE])
+                fingerprint = json.dumps(description[protocol.VALUE])
                 if len(fingerprint) > budget:
                     continue  # too large to compare after every request: read when it was sent
                 budget -= len(fingerprint)
@@ -237,7 +223,7 @@ class Server:
                 continue
             mutable = fingerprint is not None or isinstance(value, (list, dict))
             self.watched[name] = (id(value), text if mutable else None)
-            changed[name] = {KIND: Kind.PLAIN, VALUE: encoded}
+            changed[name] = {KIND: Kind.PLAIN, protocol.VALUE: encoded}
         return changed
 
     def call_back(
@@ -247,23 +233,23 @@ class Server:
         self.next_callback += 1
         self.send(
             {
-                CB: number,
-                CALLBACK: callback_id,
-                ARGS: [protocol.encode(item, self.handle_of) for item in args],
-                KWARGS: {
+                protocol.CB: number,
+                protocol.CALLBACK: callback_id,
+                protocol.ARGS: [protocol.encode(item, self.handle_of) for item in args],
+                protocol.KWARGS: {
                     str(key): protocol.encode(item, self.handle_of) for key, item in kwargs.items()
                 },
             }
         )
         reply = self.serve(until=number)
         assert reply is not None  # serve returns None only when `until` is None
-        if reply.get(OK) is True:
-            return self.decode(reply.get(VALUE))
-        raise exception_from_tests(reply.get(ERROR))
+        if reply.get(protocol.OK) is True:
+            return self.decode(reply.get(protocol.VALUE))
+        raise exception_from_tests(reply.get(protocol.ERROR))
 
     def handle_of(self, value: object) -> int | JsonObject:
         if isinstance(value, Callback):
-            return {TAG: Tag.CALLBACK, ID: value._id}
+            return {protocol.TAG: Tag.CALLBACK, protocol.ID: value._id}
         existing = self.handle_ids.get(id(value))
         if existing is not None and self.handles.get(existing) is value:
             return existing
@@ -279,7 +265,7 @@ class Server:
         return self.handles[handle]
 
     def resolve_name(self, reference: JsonObject) -> object:
-        return self.named(str(reference[NAME]))
+        return self.named(str(reference[protocol.NAME]))
 
     def named(self, name: str) -> object:
         if name not in self.namespace:
@@ -287,7 +273,7 @@ class Server:
         return self.namespace[name]
 
     def callback_for(self, reference: JsonObject) -> Callback:
-        callback_id = int(str(reference[ID]))
+        callback_id = int(str(reference[protocol.ID]))
         if callback_id not in self.callbacks:
             self.callbacks[callback_id] = Callback(self, callback_id)
         return self.callbacks[callback_id]
@@ -297,9 +283,9 @@ class Server:
         assert isinstance(handle, int)  # only a Callback has a tagged reference
         return {
             KIND: Kind.OBJECT,
-            TYPE: type(value).__name__[:80],
-            CALLABLE: callable(value),
-            HANDLE: handle,
+            protocol.TYPE: type(value).__name__[:80],
+            protocol.CALLABLE: callable(value),
+            protocol.HANDLE: handle,
         }
 
     def describe_all(self, values: dict[str, object]) -> dict[str, Description]:
@@ -313,7 +299,7 @@ class Server:
                 size = len(json.dumps(encoded))
                 if size < PLAIN_NAME_BYTES and total + size < PLAIN_TOTAL_BYTES:
                     total += size
-                    names[name] = {KIND: Kind.PLAIN, VALUE: encoded}
+                    names[name] = {KIND: Kind.PLAIN, protocol.VALUE: encoded}
                     continue
             except (protocol.NotPlain, TypeError, ValueError, RecursionError):
                 pass
@@ -321,14 +307,14 @@ class Server:
         return names
 
     def target(self, request: JsonObject) -> object:
-        target = request[TARGET]
+        target = request[protocol.TARGET]
         assert isinstance(target, dict)  # the test side is ours
-        if HANDLE in target:
-            return self.lookup(int(str(target[HANDLE])))
-        return self.named(str(target[NAME]))
+        if protocol.HANDLE in target:
+            return self.lookup(int(str(target[protocol.HANDLE])))
+        return self.named(str(target[protocol.NAME]))
 
     def answer(self, value: object) -> Reply:
-        return {OK: True, VALUE: protocol.encode(value, self.handle_of)}
+        return {protocol.OK: True, protocol.VALUE: protocol.encode(value, self.handle_of)}
 
     def decode(self, data: Json) -> object:
         hooks: dict[str, protocol.Hook] = {
@@ -339,20 +325,20 @@ class Server:
 
     def handle(self, request: JsonObject) -> Reply:
         """One request from the test side (trusted: the grader only relays it), answered."""
-        operation = request[OP]
-        target = request[TARGET]
+        operation = request[protocol.OP]
+        target = request[protocol.TARGET]
         if operation == Op.DELETE and isinstance(target, dict):
-            name = str(target[NAME])
+            name = str(target[protocol.NAME])
             self.named(name)
             del self.namespace[name]
-            return {OK: True, VALUE: None}
-        raw_args, raw_kwargs = request.get(ARGS, []), request.get(KWARGS, {})
+            return {protocol.OK: True, protocol.VALUE: None}
+        raw_args, raw_kwargs = request.get(protocol.ARGS, []), request.get(protocol.KWARGS, {})
         assert isinstance(raw_args, list) and isinstance(raw_kwargs, dict)
         args = [self.decode(item) for item in raw_args]
         kwargs = {key: self.decode(item) for key, item in raw_kwargs.items()}
         if operation == Op.ASSIGN and isinstance(target, dict):
-            self.namespace[str(target[NAME])] = args[0]
-            return {OK: True, VALUE: None}
+            self.namespace[str(target[protocol.NAME])] = args[0]
+            return {protocol.OK: True, protocol.VALUE: None}
         value = self.target(request)
         if operation == Op.CALL:
             return self.answer(value(*args, **kwargs))  # type: ignore[operator]
@@ -360,7 +346,7 @@ class Server:
             return self.answer(getattr(value, str(args[0])))
         if operation == Op.SETATTR:
             setattr(value, str(args[0]), args[1])
-            return {OK: True, VALUE: None}
+            return {protocol.OK: True, protocol.VALUE: None}
         if operation == Op.GETITEM:
             return self.answer(value[args[0]])  # type: ignore[index]
         if operation == Op.ITER:
@@ -368,9 +354,9 @@ class Server:
         if operation == Op.LEN:
             return self.answer(len(value))  # type: ignore[arg-type]
         if operation == Op.VALUE:
-            return {OK: True, VALUE: protocol.encode(plain_view(value))}
+            return {protocol.OK: True, protocol.VALUE: protocol.encode(plain_view(value))}
         if operation == Op.REPR:
-            return {OK: True, VALUE: repr(value)[:MAX_REPR]}
+            return {protocol.OK: True, protocol.VALUE: repr(value)[:MAX_REPR]}
         raise ValueError(f"unknown operation {operation!r}")
 
 
@@ -378,8 +364,8 @@ def exception_from_tests(error: Json) -> Exception:
     """An exception a test's function raised, as the same built-in type here."""
     if not isinstance(error, dict):
         return RuntimeError("the tests' function failed")
-    name = str(error.get(TYPE, "Exception"))
-    message = str(error.get(MESSAGE, ""))[:MAX_REPR]
+    name = str(error.get(protocol.TYPE, "Exception"))
+    message = str(error.get(protocol.MESSAGE, ""))[:MAX_REPR]
     kind = getattr(builtins, name, None)
     if isinstance(kind, type) and issubclass(kind, Exception):
         try:

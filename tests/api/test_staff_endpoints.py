@@ -1,6 +1,7 @@
-"""The instructor side of the API: members and gradebook (paged, filtered), a learner's record,
-an exercise's submissions, regrades and item analysis, each refused to learners (their
-session or their token), to anonymous visitors and to other courses' staff, changing nothing."""
+"""The instructor side of the API: members and gradebook (paged, filtered; the gradebook app's
+rows), a learner's record, an exercise's submissions, regrades and item analysis, each refused
+to learners (their session or their token), to anonymous visitors and to other courses' staff,
+changing nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 
 from courseware import services as courseware_services
 from courseware.models import QuizAttempt
+from gradebook import services as gradebook_services
+from gradebook.selectors.pages import GradebookQuery, gradebook_page
 from grading import services as grading_services
 from grading.models import GradingRun
 from tests.api.conftest import token_client
@@ -112,20 +115,56 @@ def test_the_gradebook_by_learner_module_and_cohort(tokens, people, course) -> N
     paged = client.get("/api/courses/mini/gradebook/?limit=1").json()
 
     assert [row["username"] for row in whole["results"]] == ["learner", "student"]
-    assert [len(row["modules"]) for row in whole["results"]] == [2, 2]
+    modules = [{cell["module"] for cell in row["cells"]} for row in whole["results"]]
+    assert modules == [{"basics", "more"}, {"basics", "more"}]
     assert basics["count"] == 1
     (row,) = basics["results"]
     assert row["username"] == "student"
     assert row["cohort"] == "Monday"
-    assert [module["module"] for module in row["modules"]] == ["basics"]
-    assert row["modules"][0]["quiz_score"] == 1.0
-    assert row["modules"][0]["quiz_attempts"] == 1
+    assert {cell["module"] for cell in row["cells"]} == {"basics"}
+    (quiz_cell,) = [cell for cell in row["cells"] if cell["kind"] == "quiz"]
+    assert quiz_cell["item"] == "quiz:basics"
+    assert quiz_cell["raw"] == 1.0
+    assert quiz_cell["kept"] == 1.0
+    assert quiz_cell["detail"] == "1 attempt"
+    assert quiz_cell["is_late"] is False
+    assert quiz_cell["is_overridden"] is False
     assert nobody == {"count": 0, "next": None, "previous": None, "results": []}
     assert paged["count"] == 2
     assert [row["username"] for row in paged["results"]] == ["learner"]
     unknown = client.get("/api/courses/mini/gradebook/?module=nope")
     assert unknown.status_code == 400
     assert unknown.json()["detail"] == "This course has no module 'nope'."
+
+
+def test_the_api_gradebook_is_the_gradebook_pages_one(tokens, people, course) -> None:
+    """The endpoint serves the gradebook app's rows: the same kept scores and totals as the
+    gradebook page, an override included."""
+    _submit_quiz(people["student"], course.modules.get(slug="basics").quiz)
+    gradebook_services.grade_override_set(
+        course=course,
+        learner_pk=people["learner"].pk,
+        item_key="quiz:basics",
+        score=0.5,
+        reason="Sat the quiz on paper",
+        by_pk=people["instructor"].pk,
+    )
+
+    body = token_client(tokens["instructor"]).get("/api/courses/mini/gradebook/").json()
+    page = gradebook_page(course=course, query=GradebookQuery())
+
+    assert [row["username"] for row in body["results"]] == [
+        row.enrolment.user.username for row in page.rows
+    ]
+    for listed, shown in zip(body["results"], page.rows, strict=True):
+        assert listed["total"] == shown.total
+        assert [cell["item"] for cell in listed["cells"]] == [cell.item.key for cell in shown.cells]
+        assert [cell["kept"] for cell in listed["cells"]] == [cell.kept for cell in shown.cells]
+    (overridden,) = [cell for cell in body["results"][0]["cells"] if cell["item"] == "quiz:basics"]
+    assert overridden["raw"] is None
+    assert overridden["is_overridden"] is True
+    assert overridden["override_reason"] == "Sat the quiz on paper"
+    assert overridden["kept"] == 0.5
 
 
 def test_one_learners_record(tokens, people, course) -> None:
