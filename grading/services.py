@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from courseware.errors import ApplicationError
@@ -179,12 +180,11 @@ def runs_promote_waiting(*, user_id: int) -> int:
                 submission__user_id=user_id, status=GradingRun.Status.WAITING
             ).order_by("queued_at", "pk")[:free]
         )
-        now = timezone.now()
         for run in waiting:
             # queued_at becomes the time it joins the broker's line: the learner's place in line
             # counts from there.
             GradingRun.objects.filter(pk=run.pk, status=GradingRun.Status.WAITING).update(
-                status=GradingRun.Status.QUEUED, queued_at=now
+                status=GradingRun.Status.QUEUED, queued_at=Now()
             )
             transaction.on_commit(lambda run=run: enqueue(run))  # type: ignore[misc]
     return len(waiting)
@@ -212,14 +212,13 @@ def grading_run_claim(*, run_pk: int, redelivered: bool) -> uuid.UUID | None:
     """Claim a queued run with a conditional UPDATE; a redelivered task may also take over a run
     left 'running' by a worker that died. Returns the claim token, or None if not ours."""
     token = uuid.uuid4()
-    now = timezone.now()
     condition = Q(status=GradingRun.Status.QUEUED)
     if redelivered:
         condition |= Q(status=GradingRun.Status.RUNNING)
     claimed = GradingRun.objects.filter(condition, pk=run_pk).update(
         status=GradingRun.Status.RUNNING,
         claim_token=token,
-        claimed_at=now,
+        claimed_at=Now(),
         deliveries=F("deliveries") + 1,
     )
     return token if claimed else None
@@ -240,7 +239,7 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         # Back to the line while the task waits for its retry; the task fails the run once its
         # retries are spent (grading_run_give_up), so no run stays queued for ever.
         GradingRun.objects.filter(pk=run_pk, claim_token=token).update(
-            status=GradingRun.Status.QUEUED, claimed_at=None, queued_at=timezone.now()
+            status=GradingRun.Status.QUEUED, claimed_at=None, queued_at=Now()
         )
         raise
     feedback = feedback_for(exercise=exercise, outcome=outcome.as_json())
@@ -404,7 +403,8 @@ def runs_requeue_stuck(
     claimed). A run already sent back `max_requeues` times fails instead. GPU-only runs that no
     GPU worker took within the bounded wait fail with a clear reason, and learners with waiting
     runs and free slots get them promoted. Returns how many runs went back to the broker."""
-    now = timezone.now()
+    # The database's clock, as for claimed_at and queued_at: this host's may be off.
+    now = Now()
     lost_after = older_than_seconds if lost_after_seconds is None else lost_after_seconds
     stuck = GradingRun.objects.filter(
         status=GradingRun.Status.RUNNING,
@@ -435,7 +435,7 @@ def runs_requeue_stuck(
             status=GradingRun.Status.QUEUED,
             claim_token=uuid.uuid4(),
             claimed_at=None,
-            queued_at=now,
+            queued_at=Now(),
             requeues=F("requeues") + 1,
         )
         if updated:
