@@ -305,6 +305,9 @@ SANDBOX_ALLOW_UNENFORCED_LIMITS = env.bool("SANDBOX_ALLOW_UNENFORCED_LIMITS", de
 SANDBOX_WARM = env.bool("SANDBOX_WARM", default=True)
 # Number of GPUs this worker offers to grading jobs (0: CPU only).
 SANDBOX_GPUS = env.int("SANDBOX_GPUS", default=0)
+# The one folder per host holding the GPU device locks (one GPU job per device): every worker of
+# the host must see the same one, so worker containers bind-mount it from the host.
+SANDBOX_GPU_LOCK_DIR = env.str("SANDBOX_GPU_LOCK_DIR", default="/run/lock/academy-gpu")
 
 GRADING_GPU_WORKERS = env.bool("GRADING_GPU_WORKERS", default=False)
 GRADING_STUCK_AFTER_SECONDS = env.int("GRADING_STUCK_AFTER_SECONDS", default=300)
