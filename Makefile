@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image \
-	deploy-packages deploy-images deploy-test
+	deploy-packages deploy-images deploy-test bench-workers load-test fault-test
 
 setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
 
@@ -102,6 +102,17 @@ bench: export DJANGO_SETTINGS_MODULE = config.test_settings
 bench: setup
 	$(PY) bench/sandbox.py
 	$(PY) bench/grading.py
+
+# Throughput against worker hosts: one Celery worker in each of 1, 2, 3 network namespaces
+# joined by veth links to this host's PostgreSQL and Redis (needs root; see bench/workers.py).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+PER_WORKER ?= 8
+bench-workers: setup services
+	@psql "$(BENCH_DATABASE_URL)" -c "select 1" >/dev/null 2>&1 || \
+		createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) CONN_MAX_AGE=0 \
+		$(PY) bench/workers.py --per-worker $(PER_WORKER)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache
