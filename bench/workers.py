@@ -160,6 +160,9 @@ class Host:
             time.sleep(0.2)
         raise RuntimeError(f"worker {self.number} was not ready; see {self.log}")
 
+    def received_bytes(self) -> int:
+        return int(Path(f"/sys/class/net/{self.outside}/statistics/rx_bytes").read_text())
+
     def stop_worker(self) -> None:
         worker = getattr(self, "worker", None)
         if worker is not None and worker.poll() is None:
@@ -272,6 +275,8 @@ def main() -> None:
             print(f"batch_latency_p50_{count}_workers {statistics.median(latencies):.2f} s")
             print(f"batch_latency_p95_{count}_workers {percentile(latencies, 0.95):.2f} s")
             for host in active:
+                # The worker's traffic crossed its own link: bytes the root side received.
+                print(f"link_{host.number}_received_{count}_workers {host.received_bytes()} bytes")
                 host.stop_worker()
     finally:
         for host in hosts:
