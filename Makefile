@@ -114,5 +114,17 @@ bench-workers: setup services
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) CONN_MAX_AGE=0 \
 		$(PY) bench/workers.py --per-worker $(PER_WORKER)
 
+# Simulated learners (Locust, headless) against gunicorn, a private PostgreSQL and Redis and real
+# workers; the issue's target is USERS=200 DURATION=300 (bench/load/run.py). fault-test adds, in
+# turn during the load, a SIGKILLed worker, Redis and PostgreSQL restarts and a full job disk.
+USERS ?= 20
+DURATION ?= 60
+LOAD_WORKERS ?= 2
+load-test: setup
+	$(PY) bench/load/run.py --users $(USERS) --duration $(DURATION) --workers $(LOAD_WORKERS)
+
+fault-test: setup
+	$(PY) bench/load/run.py --users $(USERS) --duration $(DURATION) --workers $(LOAD_WORKERS) --faults
+
 clean:
 	rm -rf var .pytest_cache .mypy_cache

@@ -16,6 +16,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import kombu.exceptions
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -205,7 +206,16 @@ GRADE_RUN_TASK = "grading.tasks.grade_run"
 
 
 def enqueue(run: GradingRun) -> None:
-    current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)
+    """Send the run's task to the broker. Called after the commit, so the run is already stored
+    as queued: if the broker cannot be reached (Celery has retried the publish), the learner is
+    not shown an error for a submission that is safe; the watchdog's lost-task rule sends the run
+    once the broker is back (GRADING_LOST_AFTER_SECONDS), and the status page says queued."""
+    try:
+        current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)
+    except kombu.exceptions.OperationalError as error:
+        logger.warning(
+            "Broker unreachable; run %s stays queued for the watchdog: %s", run.pk, error
+        )
 
 
 def grading_run_claim(*, run_pk: int, redelivered: bool) -> uuid.UUID | None:

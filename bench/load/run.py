@@ -309,6 +309,9 @@ def main() -> None:
             faults.join(timeout=60)
             for line in faults.done:
                 print(line)
+        from django.db import connections
+
+        connections.close_all()  # this process's connection did not outlive a restart
         drain(240 if args.faults else 120)
         ok = report(prefix, seen)
     finally:

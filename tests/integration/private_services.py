@@ -4,6 +4,7 @@ with an append-only file (as production's Redis keeps one) so that a restart kee
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -82,18 +83,24 @@ class PrivateRedis:
 def celery_broker(url: str) -> Iterator[None]:
     """Send this process's tasks to `url` for the block. Celery keeps its connection and
     producer pools on the app, made from broker_url on first use; dropping them makes the next
-    send connect to the new URL (and, after the block, to the old one again)."""
+    send connect to the new URL (and, after the block, to the old one again). Celery reads the
+    CELERY_BROKER_URL environment variable before its own setting, so both change."""
     from config.celery import app
 
     previous = app.conf.broker_url
+    previous_environment = os.environ.get("CELERY_BROKER_URL")
 
-    def use(broker: str) -> None:
+    def use(broker: str, environment: str | None) -> None:
+        if environment is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = environment
         app.conf.broker_url = broker
         app._pool = None
         app.amqp._producer_pool = None
 
-    use(url)
+    use(url, url)
     try:
         yield
     finally:
-        use(previous)
+        use(previous, previous_environment)
