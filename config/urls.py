@@ -15,3 +15,6 @@ urlpatterns = [
     path("api/", include("courseware.api.urls")),
     path("", include("courseware.urls")),
 ]
+
+# An unreachable database answers 503 with Retry-After, any other error the usual 500.
+handler500 = "config.errors.server_error"
