@@ -118,6 +118,7 @@ class Host:
             CELERY_BROKER_URL=with_host(broker_url, self.host_address),
         )
         self.log_start = self.log.stat().st_size if self.log.exists() else 0
+        self.received_at_start = self.received_bytes()
         worker = subprocess.Popen(
             [
                 "nsenter",
@@ -276,7 +277,8 @@ def main() -> None:
             print(f"batch_latency_p95_{count}_workers {percentile(latencies, 0.95):.2f} s")
             for host in active:
                 # The worker's traffic crossed its own link: bytes the root side received.
-                print(f"link_{host.number}_received_{count}_workers {host.received_bytes()} bytes")
+                received = host.received_bytes() - host.received_at_start
+                print(f"link_{host.number}_received_{count}_workers {received} bytes")
                 host.stop_worker()
     finally:
         for host in hosts:
