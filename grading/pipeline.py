@@ -172,11 +172,16 @@ def grade_notebook(
         limits=_tester_limits(limits),
         environment=NBGRADER_ENVIRONMENT,
     )
-    learner = sandbox.start(learner_job)
+    try:
+        learner = sandbox.start(learner_job)
+    except OSError as error:  # the job folder's disk full, a descriptor limit: retried
+        raise GradingInfrastructureError(f"The sandbox could not start: {error}") from error
     try:
         tester = sandbox.start(test_job)
-    except BaseException:
+    except BaseException as error:
         learner.finish(kill=True)
+        if isinstance(error, OSError):
+            raise GradingInfrastructureError(f"The sandbox could not start: {error}") from error
         raise
     relay = Relay(learner, tester, limits.wall_seconds)
     violation = ""
