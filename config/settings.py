@@ -274,6 +274,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A new pool process prewarms its sandbox (a zygote that imports NumPy and torch) before it says
+# it is up. Celery's 4 s default killed every replacement of a SIGKILLed pool process on a busy
+# host, over and over (seen in `make fault-test`): the worker never graded again.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60.0
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Redis redelivers an unacknowledged task after this long; it must exceed the longest grading.
