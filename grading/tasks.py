@@ -7,6 +7,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from grading.pipeline import GradingInfrastructureError
 from grading.services import grading_run_execute, grading_run_give_up, runs_requeue_stuck
@@ -34,9 +35,19 @@ def retry_countdown(retries: int) -> float:
 def grade_run(self: Any, run_pk: int) -> str:
     """Grade one run. Infrastructure errors are retried; once the retries are spent the run
     fails with a plain message (it never stays queued for ever)."""
+    # A retry may take over the run its own earlier try claimed (and could not give back: the
+    # database it lost was where the claim lives), as a redelivered task may.
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     try:
-        return grading_run_execute(run_pk=run_pk, redelivered=redelivered)
+        return grading_run_execute(
+            run_pk=run_pk, redelivered=redelivered or self.request.retries > 0
+        )
+    except (OperationalError, InterfaceError) as error:
+        # The database dropped out (a restart, a failover): nothing of this try was written
+        # but possibly the claim. Retried with backoff; past the cap, the watchdog sends it.
+        if self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from None
     except SandboxError as error:
         grading_run_give_up(run_pk=run_pk, detail=f"The grader is misconfigured: {error}")
         return "failed"
