@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image schema \
-	deploy-packages deploy-images deploy-test metrics-check gpu-check
+	deploy-packages deploy-images deploy-test metrics-check gpu-check bench-workers load-test fault-test
 
 setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
 
@@ -128,6 +128,29 @@ bench: setup
 	$(PY) bench/sandbox.py
 	$(PY) bench/grading.py
 	DATABASE_URL=$(TEST_DATABASE_URL) CONN_MAX_AGE=0 $(PY) bench/gradebook.py
+
+# Throughput against worker hosts: one Celery worker in each of 1, 2, 3 network namespaces
+# joined by veth links to this host's PostgreSQL and Redis (needs root; see bench/workers.py).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+PER_WORKER ?= 8
+bench-workers: setup services
+	@psql "$(BENCH_DATABASE_URL)" -c "select 1" >/dev/null 2>&1 || \
+		createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) CONN_MAX_AGE=0 \
+		$(PY) bench/workers.py --per-worker $(PER_WORKER)
+
+# Simulated learners (Locust, headless) against gunicorn, a private PostgreSQL and Redis and real
+# workers; the issue's target is USERS=200 DURATION=300 (bench/load/run.py). fault-test adds, in
+# turn during the load, a SIGKILLed worker, Redis and PostgreSQL restarts and a full job disk.
+USERS ?= 20
+DURATION ?= 60
+LOAD_WORKERS ?= 2
+load-test: setup
+	$(PY) bench/load/run.py --users $(USERS) --duration $(DURATION) --workers $(LOAD_WORKERS)
+
+fault-test: setup
+	$(PY) bench/load/run.py --users $(USERS) --duration $(DURATION) --workers $(LOAD_WORKERS) --faults
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache

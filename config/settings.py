@@ -335,6 +335,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A new pool process prewarms its sandbox (a zygote that imports NumPy and torch) before it says
+# it is up. Celery's 4 s default killed every replacement of a SIGKILLed pool process on a busy
+# host, over and over (seen in `make fault-test`): the worker never graded again.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60.0
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Redis redelivers an unacknowledged task after this long; it must exceed the longest grading.
@@ -375,6 +379,9 @@ SANDBOX_ALLOW_UNENFORCED_LIMITS = env.bool("SANDBOX_ALLOW_UNENFORCED_LIMITS", de
 SANDBOX_WARM = env.bool("SANDBOX_WARM", default=True)
 # Number of GPUs this worker offers to grading jobs (0: CPU only).
 SANDBOX_GPUS = env.int("SANDBOX_GPUS", default=0)
+# The one folder per host holding the GPU device locks (one GPU job per device): every worker of
+# the host must see the same one, so worker containers bind-mount it from the host.
+SANDBOX_GPU_LOCK_DIR = env.str("SANDBOX_GPU_LOCK_DIR", default="/run/lock/academy-gpu")
 
 GRADING_STUCK_AFTER_SECONDS = env.int("GRADING_STUCK_AFTER_SECONDS", default=300)
 # A queued run unclaimed this long is taken as lost by the broker and sent again (three times at

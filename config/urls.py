@@ -32,3 +32,5 @@ urlpatterns = [
 
 # Unknown paths under /api/ answer a problem+json 404 like every other API error.
 handler404 = "courseware.api.errors.page_not_found"
+# An unreachable database answers 503 with Retry-After, any other error the usual 500.
+handler500 = "config.errors.server_error"

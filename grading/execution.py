@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from courseware.services import exercise_score_record
@@ -49,14 +50,13 @@ def grading_run_claim(*, run_pk: int, redelivered: bool) -> uuid.UUID | None:
     """Claim a queued run with a conditional UPDATE; a redelivered task may also take over a run
     left 'running' by a worker that died. Returns the claim token, or None if not ours."""
     token = uuid.uuid4()
-    now = timezone.now()
     condition = Q(status=GradingRun.Status.QUEUED)
     if redelivered:
         condition |= Q(status=GradingRun.Status.RUNNING)
     claimed = GradingRun.objects.filter(condition, pk=run_pk).update(
         status=GradingRun.Status.RUNNING,
         claim_token=token,
-        claimed_at=now,
+        claimed_at=Now(),
         deliveries=F("deliveries") + 1,
     )
     return token if claimed else None
@@ -89,7 +89,7 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
         # Back to the line while the task waits for its retry; the task fails the run once its
         # retries are spent (grading_run_give_up), so no run stays queued for ever.
         GradingRun.objects.filter(pk=run_pk, claim_token=token).update(
-            status=GradingRun.Status.QUEUED, claimed_at=None, queued_at=timezone.now()
+            status=GradingRun.Status.QUEUED, claimed_at=None, queued_at=Now()
         )
         raise
     with transaction.atomic():

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 from grading.feedback import Feedback, feedback_from_json
 
@@ -111,7 +112,9 @@ class RunRecord(models.Model):
     # A PositiveIntegerField is a non-negative 32-bit integer in the database: below 2**31.
     seed = models.PositiveIntegerField(default=new_seed)
     # When the run last entered the broker's queue (for a waiting run: when it was created).
-    queued_at = models.DateTimeField(auto_now_add=True)
+    # claimed_at and queued_at are written by the database's clock, never a host's: the watchdog
+    # compares them on whichever host runs beat, with web and workers on others.
+    queued_at = models.DateTimeField(db_default=Now())
     finished_at = models.DateTimeField(null=True, blank=True)
     points = models.FloatField(null=True, blank=True)
     max_points = models.FloatField(null=True, blank=True)

@@ -179,12 +179,17 @@ def grade_notebook(
         environment=NBGRADER_ENVIRONMENT,
     )
     starting = time.monotonic()
-    learner = sandbox.start(learner_job)
+    try:
+        learner = sandbox.start(learner_job)
+    except OSError as error:  # the job folder's disk full, a descriptor limit: retried
+        raise GradingInfrastructureError(f"The sandbox could not start: {error}") from error
     learner_started = time.monotonic()
     try:
         tester = sandbox.start(test_job)
-    except BaseException:
+    except BaseException as error:
         learner.finish(kill=True)
+        if isinstance(error, OSError):
+            raise GradingInfrastructureError(f"The sandbox could not start: {error}") from error
         raise
     tester_started = time.monotonic()
     relay = Relay(learner, tester, limits.wall_seconds)

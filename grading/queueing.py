@@ -10,12 +10,14 @@ regrading) and the execution step (ending a run) both sit above this module.
 from __future__ import annotations
 
 import functools
+import logging
 
+import kombu.exceptions
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.db.models.functions import Now
 
 from grading.models import GradingRun, Submission
 from grading.selectors import queue_for
@@ -74,12 +76,11 @@ def runs_promote_waiting(*, user_id: int) -> int:
                 submission__user_id=user_id, status=GradingRun.Status.WAITING
             ).order_by("queued_at", "pk")[:free]
         )
-        now = timezone.now()
         for run in waiting:
             # queued_at becomes the time it joins the broker's line: the learner's place in line
             # counts from there.
             GradingRun.objects.filter(pk=run.pk, status=GradingRun.Status.WAITING).update(
-                status=GradingRun.Status.QUEUED, queued_at=now
+                status=GradingRun.Status.QUEUED, queued_at=Now()
             )
             transaction.on_commit(functools.partial(enqueue, run))
     return len(waiting)
@@ -97,10 +98,21 @@ def promote_after_ending(*, run_pk: int) -> None:
 # The grading task by its registered name: this module sends work to the task and the task calls
 # the execution step, which uses this module, so naming it (Celery's registry, filled when the
 # app is ready) instead of importing grading.tasks keeps the dependency one way with no circle.
+logger = logging.getLogger(__name__)
+
 GRADE_RUN_TASK = "grading.tasks.grade_run"
 
 
 def enqueue(run: GradingRun) -> None:
+    """Send the run's task to the broker. Called after the commit, so the run is already stored
+    as queued: if the broker cannot be reached (Celery has retried the publish), the learner is
+    not shown an error for a submission that is safe; the watchdog's lost-task rule sends the run
+    once the broker is back (GRADING_LOST_AFTER_SECONDS), and the status page says queued."""
     # The run's id joins the request's in the task's headers, for the worker's log lines.
     with bound_to_run(run.pk):
-        current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)
+        try:
+            current_app.tasks[GRADE_RUN_TASK].apply_async(args=(run.pk,), queue=run.queue)
+        except kombu.exceptions.OperationalError as error:
+            logger.warning(
+                "Broker unreachable; run %s stays queued for the watchdog: %s", run.pk, error
+            )

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models.functions import Now
 
 from courseware.errors import ApplicationError
 from deadlines.selectors import late_refusal
@@ -129,7 +129,8 @@ def runs_requeue_stuck(
     claimed). A run already sent back `max_requeues` times fails instead. GPU-only runs that no
     GPU worker took within the bounded wait fail with a clear reason, and learners with waiting
     runs and free slots get them promoted. Returns how many runs went back to the broker."""
-    now = timezone.now()
+    # The database's clock, as for claimed_at and queued_at: this host's may be off.
+    now = Now()
     lost_after = older_than_seconds if lost_after_seconds is None else lost_after_seconds
     stuck = GradingRun.objects.filter(
         status=GradingRun.Status.RUNNING,
@@ -161,7 +162,7 @@ def runs_requeue_stuck(
             status=GradingRun.Status.QUEUED,
             claim_token=uuid.uuid4(),
             claimed_at=None,
-            queued_at=now,
+            queued_at=Now(),
             requeues=F("requeues") + 1,
         )
         if updated:

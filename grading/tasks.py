@@ -8,6 +8,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from grading.execution import grading_run_execute, grading_run_give_up
 from grading.pipeline import GradingInfrastructureError
@@ -43,6 +44,12 @@ def _execute_or_give_up(
     spent, then the run ends. `give_up(detail)` ends the run with the reason for the logs."""
     try:
         return execute()
+    except (OperationalError, InterfaceError) as error:
+        # The database dropped out (a restart, a failover): nothing of this try was written
+        # but possibly the claim. Retried with backoff; past the cap, the watchdog sends it.
+        if task.request.retries >= task.max_retries:
+            raise
+        raise task.retry(exc=error, countdown=retry_countdown(task.request.retries)) from None
     except SandboxError as error:
         give_up(f"The grader is misconfigured: {error}")
         return "failed"
@@ -60,7 +67,9 @@ def grade_run(self: Any, run_pk: int) -> str:
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     return _execute_or_give_up(
         self,
-        execute=lambda: grading_run_execute(run_pk=run_pk, redelivered=redelivered),
+        execute=lambda: grading_run_execute(
+            run_pk=run_pk, redelivered=redelivered or self.request.retries > 0
+        ),
         give_up=lambda detail: grading_run_give_up(run_pk=run_pk, detail=detail),
     )
 

@@ -4,6 +4,7 @@ per process. The backends import only sandbox/base.py and sandbox/jobs.py, never
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from django.conf import settings
 
@@ -35,16 +36,24 @@ def build_sandbox(name: str | None = None) -> Sandbox:
 def _build(backend: str) -> Sandbox:
     gpus: int = settings.SANDBOX_GPUS
     warm: bool = settings.SANDBOX_WARM
+    gpu_lock_dir = Path(settings.SANDBOX_GPU_LOCK_DIR)
     if backend == "bwrap":
         python: str = settings.SANDBOX_PYTHON
         unenforced: bool = settings.SANDBOX_ALLOW_UNENFORCED_LIMITS
-        return BwrapSandbox(python=python, allow_unenforced_limits=unenforced, gpus=gpus, warm=warm)
+        return BwrapSandbox(
+            python=python,
+            allow_unenforced_limits=unenforced,
+            gpus=gpus,
+            gpu_lock_dir=gpu_lock_dir,
+            warm=warm,
+        )
     if backend == "docker":
         return DockerSandbox(
             image=settings.SANDBOX_DOCKER_IMAGE,
             gpu_image=settings.SANDBOX_DOCKER_GPU_IMAGE,
             job_root=settings.SANDBOX_DOCKER_JOB_ROOT,
             gpus=gpus,
+            gpu_lock_dir=gpu_lock_dir,
             warm=warm,
         )
     raise SandboxError(f"Unknown SANDBOX_BACKEND {backend!r}: use 'bwrap' or 'docker'.")

@@ -1,25 +1,32 @@
 """One GPU job per device at a time, across every backend and worker process on this host.
 
 A job that asks for a GPU takes an exclusive `flock` on that device's lock file for as long as it
-runs; the lock goes with the file handle, so a crashed worker frees its device at once.
+runs; the lock goes with the file handle, so a crashed worker frees its device at once. The lock
+files live in one folder per host (SANDBOX_GPU_LOCK_DIR), not in each process's temporary folder:
+workers with another TMPDIR, or in containers with a private /tmp, must all see the same locks
+(worker containers of one host bind-mount that folder). GPUs of other hosts are other devices, so
+nothing is shared between hosts.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import IO
 
 from sandbox.jobs import SandboxError
 
-GPU_LOCK_DIR = Path(tempfile.gettempdir())
+DEFAULT_GPU_LOCK_DIR = Path("/run/lock/academy-gpu")
 
 
 def acquire_gpu(
-    count: int, wait_seconds: float, *, require_device_files: bool = True
+    count: int,
+    wait_seconds: float,
+    *,
+    lock_dir: Path = DEFAULT_GPU_LOCK_DIR,
+    require_device_files: bool = True,
 ) -> tuple[int, IO[str]]:
     """Lock one of devices 0..count-1 and return its index and the lock's handle (close it to
     release the device). `require_device_files` skips devices whose /dev/nvidiaN this process
@@ -35,12 +42,16 @@ def acquire_gpu(
             f"This worker offers {count} GPU(s) (SANDBOX_GPUS) but none of {missing} exists: "
             "no NVIDIA device or driver on this host."
         )
+    try:
+        lock_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SandboxError(f"The GPU lock folder {lock_dir} cannot be made: {error}") from error
     deadline = time.monotonic() + wait_seconds
     while True:
         for index in range(count):
             if require_device_files and not os.path.exists(f"/dev/nvidia{index}"):
                 continue
-            handle = open(GPU_LOCK_DIR / f"academy-gpu-{index}.lock", "w")  # noqa: SIM115
+            handle = open(lock_dir / f"academy-gpu-{index}.lock", "w")  # noqa: SIM115
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -42,7 +42,7 @@ from sandbox.base import (
     write_job_files,
 )
 from sandbox.cgroups import CgroupManager, JobGroup
-from sandbox.gpus import acquire_gpu
+from sandbox.gpus import DEFAULT_GPU_LOCK_DIR, acquire_gpu
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
 from sandbox.warm.pool import WarmPool
 
@@ -82,8 +82,10 @@ class BwrapSandbox(Sandbox):
         python: str,
         allow_unenforced_limits: bool = False,
         gpus: int = 0,
+        gpu_lock_dir: Path = DEFAULT_GPU_LOCK_DIR,
         warm: bool = True,
     ) -> None:
+        self.gpu_lock_dir = gpu_lock_dir
         if not Path(python).exists():
             raise SandboxError(
                 f"The sandbox Python {python} does not exist: run `make setup` "
@@ -203,7 +205,9 @@ class BwrapSandbox(Sandbox):
         gpu_lock: IO[str] | None = None
         gpu_index = None
         if job.limits.gpus > 0:
-            gpu_index, gpu_lock = acquire_gpu(self.gpus, job.limits.wall_seconds)
+            gpu_index, gpu_lock = acquire_gpu(
+                self.gpus, job.limits.wall_seconds, lock_dir=self.gpu_lock_dir
+            )
         job_dir = self.job_directory(job)
         group = None
         try:

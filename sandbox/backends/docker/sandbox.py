@@ -37,6 +37,7 @@ import os
 import threading
 import time
 import weakref
+from pathlib import Path
 from typing import IO, Any
 
 import docker
@@ -65,7 +66,7 @@ from sandbox.base import (
     write_job_files,
 )
 from sandbox.cgroups import CgroupManager
-from sandbox.gpus import acquire_gpu
+from sandbox.gpus import DEFAULT_GPU_LOCK_DIR, acquire_gpu
 from sandbox.jobs import Job, JobResult, Limits, SandboxError
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class DockerSandbox(Sandbox):
         image: str,
         gpu_image: str,
         gpus: int = 0,
+        gpu_lock_dir: Path = DEFAULT_GPU_LOCK_DIR,
         job_root: str | None = None,
         python: str = IMAGE_PYTHON,
         base_url: str | None = None,
@@ -90,6 +92,7 @@ class DockerSandbox(Sandbox):
         self.image = image
         self.gpu_image = gpu_image
         self.gpus = gpus
+        self.gpu_lock_dir = gpu_lock_dir
         self.job_root = job_root
         self.python = python
         self.base_url = base_url
@@ -160,7 +163,10 @@ class DockerSandbox(Sandbox):
         gpu_index = None
         if job.limits.gpus > 0:
             gpu_index, gpu_lock = acquire_gpu(
-                self.gpus, job.limits.wall_seconds, require_device_files=False
+                self.gpus,
+                job.limits.wall_seconds,
+                lock_dir=self.gpu_lock_dir,
+                require_device_files=False,
             )
         try:
             container = self.create(job, gpu_index, warm=False)
