@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from grading import services
+from grading import execution, queueing, services
 from grading.models import GradingRun
 from grading.tasks import grade_run
 from tests.grading.exercise_factory import make_exercise
@@ -75,7 +75,7 @@ def run(transactional_db, tmp_path, monkeypatch) -> GradingRun:
     monkeypatch.setattr("grading.tasks.retry_countdown", lambda retries: 0)
     exercise = make_exercise(tmp_path)
     user = get_user_model().objects.create_user("blip", password="a-long-password-1")
-    monkeypatch.setattr(services, "enqueue", lambda run: None)  # the task is applied below
+    monkeypatch.setattr(queueing, "enqueue", lambda run: None)  # the task is applied below
     submission = services.submission_create(user=user, exercise=exercise, code={"answer": RIGHT})
     return GradingRun.objects.get(submission=submission)
 
@@ -94,7 +94,7 @@ def test_a_database_connection_lost_at_the_claim_is_retried_and_graded(run, blip
 
 def test_a_retry_takes_over_the_run_its_earlier_try_claimed(run) -> None:
     # The first try claimed the run, then lost the database before it could write anything.
-    assert services.grading_run_claim(run_pk=run.pk, redelivered=False) is not None
+    assert execution.grading_run_claim(run_pk=run.pk, redelivered=False) is not None
 
     result = grade_run.apply(args=(run.pk,), retries=1)
 

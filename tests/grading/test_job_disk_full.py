@@ -11,8 +11,8 @@ import tempfile
 import pytest
 from django.conf import settings
 
+from grading.execution import grade_submission_answers
 from grading.pipeline import GradingInfrastructureError
-from grading.services import grade_submission_answers
 from sandbox.backends.bwrap import BwrapSandbox
 from tests.grading.exercise_factory import make_exercise
 from tests.grading.notebook_factory import SOFTMAX_SOLUTION

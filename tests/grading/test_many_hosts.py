@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from grading import services
+from grading import execution, services
 from grading.models import Exercise, GradingRun
 from tests.grading.exercise_factory import make_exercise
 
@@ -49,7 +49,7 @@ def _queued_run(exercise: Exercise, *, offset: timedelta) -> GradingRun:
 def test_a_run_claimed_on_a_host_whose_clock_is_slow_is_not_taken_for_stuck(exercise) -> None:
     run = _queued_run(exercise, offset=timedelta(0))
     with host_clock(-HOUR):  # the worker's host
-        token = services.grading_run_claim(run_pk=run.pk, redelivered=False)
+        token = execution.grading_run_claim(run_pk=run.pk, redelivered=False)
     assert token is not None
 
     with mock.patch.object(services, "enqueue") as enqueue:  # the beat's host, clock right
@@ -76,7 +76,7 @@ def test_the_watchdog_on_a_host_whose_clock_is_fast_strands_nothing_it_should_no
     exercise,
 ) -> None:
     run = _queued_run(exercise, offset=timedelta(0))
-    services.grading_run_claim(run_pk=run.pk, redelivered=False)
+    execution.grading_run_claim(run_pk=run.pk, redelivered=False)
 
     with host_clock(HOUR), mock.patch.object(services, "enqueue"):  # the beat's host
         requeued = services.runs_requeue_stuck(older_than_seconds=300, lost_after_seconds=300)
@@ -88,7 +88,7 @@ def test_the_watchdog_on_a_host_whose_clock_is_fast_strands_nothing_it_should_no
 @pytest.mark.django_db
 def test_a_run_claimed_long_ago_by_the_database_clock_is_still_sent_again(exercise) -> None:
     run = _queued_run(exercise, offset=timedelta(0))
-    services.grading_run_claim(run_pk=run.pk, redelivered=False)
+    execution.grading_run_claim(run_pk=run.pk, redelivered=False)
     GradingRun.objects.filter(pk=run.pk).update(claimed_at=timezone.now() - HOUR)
 
     with mock.patch.object(services, "enqueue"):
