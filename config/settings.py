@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "grading",
     "deadlines",
     "gradebook",
+    "dashboard",
     "content",
     "monitoring",
     "django_prometheus",

@@ -14,6 +14,7 @@ urlpatterns = [
     # Log-in, sign-up, password reset and change, the account page (issue 12).
     path("accounts/", include("accounts.urls")),
     path("courses/<slug:course_slug>/teach/gradebook/", include("gradebook.urls")),
+    path("courses/<slug:course_slug>/dashboard/", include("dashboard.urls")),
     path("exercises/", include("grading.urls")),
     path("api/grading/", include("grading.api.urls")),
     path("api/", include("courseware.api.urls")),

@@ -1,0 +1,13 @@
+"""Pages of the instructor dashboard, under /courses/<course_slug>/dashboard/."""
+
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("learners/<int:user_pk>/", views.learner, name="learner"),
+    path("learners/<int:user_pk>/extensions/", views.extension_grant, name="extension_grant"),
+]
