@@ -104,7 +104,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy config accounts courseware grading gradebook content sandbox
+	$(VENV)/bin/mypy config accounts courseware grading gradebook dashboard content sandbox
 
 test: setup test-packages deploy-packages services docker-daemon sandbox-image lint typecheck
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run

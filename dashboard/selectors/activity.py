@@ -46,7 +46,9 @@ class ExerciseStruggle:
 
 
 def _is_pass(status: str, points: float | None, max_points: float | None) -> bool:
-    return status == GradingRun.Status.GRADED and bool(max_points) and (points or 0) >= max_points
+    if status != GradingRun.Status.GRADED or not max_points:
+        return False
+    return (points or 0.0) >= max_points
 
 
 def struggles(*, course: Course, user_ids: list[int]) -> dict[int, list[ExerciseStruggle]]:
@@ -78,12 +80,12 @@ def struggles(*, course: Course, user_ids: list[int]) -> dict[int, list[Exercise
                 _is_pass(status, points, max_points),
             )
     counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])  # failed, passed
-    for _, user_id, exercise_id, passed in latest.values():
-        counts[(user_id, exercise_id)][1 if passed else 0] += 1
+    for _, user_id, exercise_id, is_pass in latest.values():
+        counts[(user_id, exercise_id)][1 if is_pass else 0] += 1
     exercises = Exercise.objects.in_bulk({exercise_id for _, exercise_id in counts})
     found: dict[int, list[ExerciseStruggle]] = defaultdict(list)
-    for (user_id, exercise_id), (failed, passed) in sorted(counts.items()):
+    for (user_id, exercise_id), (failed, passes) in sorted(counts.items()):
         found[user_id].append(
-            ExerciseStruggle(exercise=exercises[exercise_id], failed=failed, passed=passed > 0)
+            ExerciseStruggle(exercise=exercises[exercise_id], failed=failed, passed=passes > 0)
         )
     return dict(found)
