@@ -48,6 +48,7 @@ run: setup
 	$(PY) manage.py import_course content/gen-ai-guide
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py set_demo_deadlines
+	$(PY) manage.py create_demo_class
 	@echo "Starting the Celery worker (log: var/worker.log) and the web server on http://$(ADDRESS)"
 	$(VENV)/bin/celery -A config worker -B -Q grading,default --concurrency 2 \
 		--loglevel INFO --logfile var/worker.log --pidfile var/worker.pid --schedule var/celerybeat-schedule --detach
