@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from courseware.enrolment import enrol_with_role
@@ -35,74 +36,11 @@ from courseware.models import (
 from courseware.questions.answers import answer_score, correct_answer
 from courseware.questions.variants import question_variant
 from courseware.services import exercise_score_record
+from dashboard.demo_names import FIRST_NAMES, LAST_NAMES
 from grading.models import Exercise, GradingRun, Submission
 
 DEMO_COHORT = "Demo class"
 COURSE_DAYS = 21
-FIRST_NAMES = [
-    "Amara",
-    "Ben",
-    "Chloé",
-    "Dmitri",
-    "Elif",
-    "Farid",
-    "Grace",
-    "Hiro",
-    "Ines",
-    "Jonas",
-    "Kavya",
-    "Liam",
-    "Mei",
-    "Nadia",
-    "Omar",
-    "Priya",
-    "Quentin",
-    "Rosa",
-    "Sami",
-    "Tariq",
-    "Uma",
-    "Viktor",
-    "Wen",
-    "Ximena",
-    "Yusuf",
-    "Zoe",
-    "Aiko",
-    "Bruno",
-    "Carmen",
-    "Diego",
-]
-LAST_NAMES = [
-    "Okafor",
-    "Larsen",
-    "Dubois",
-    "Ivanov",
-    "Yilmaz",
-    "Haddad",
-    "Kim",
-    "Tanaka",
-    "Moreau",
-    "Berg",
-    "Rao",
-    "Murphy",
-    "Chen",
-    "Petrova",
-    "Ali",
-    "Sharma",
-    "Martin",
-    "Silva",
-    "Nieminen",
-    "Aziz",
-    "Patel",
-    "Novak",
-    "Li",
-    "Torres",
-    "Demir",
-    "Fischer",
-    "Sato",
-    "Costa",
-    "Ruiz",
-    "Alvarez",
-]
 
 
 @dataclass(frozen=True)
@@ -305,9 +243,9 @@ def _learner_activity(
     rng: random.Random,
     now: datetime,
 ) -> None:
-    reach = round(len(course_parts) * profile.modules_share)
-    if not reach:
+    if not profile.modules_share or not course_parts:
         return
+    reach = max(1, round(len(course_parts) * profile.modules_share))
     start = now - timedelta(days=COURSE_DAYS, hours=rng.uniform(0, 24))
     end = now - timedelta(days=profile.idle_days, hours=rng.uniform(1, 20))
     steps = sum(
@@ -330,6 +268,26 @@ def _learner_activity(
                 continue
             tries = 1 + sum(1 for _ in range(3) if rng.random() > profile.skill)
             _submissions(exercise, user, tries, rng.random() < profile.skill + 0.2, rng, clock)
+    _shift_to_end(user=user, course=course_parts[0][0].course, by=end - clock.at)
+
+
+def _shift_to_end(*, user: Any, course: Course, by: timedelta) -> None:
+    """Move all of a learner's activity later by `by`, so that their last activity falls on the
+    day their profile says (the clock's steps are a guess at how many events there will be)."""
+    if by <= timedelta(0):
+        return
+    LessonRead.objects.filter(user=user, lesson__course=course).update(read_at=F("read_at") + by)
+    QuizAttempt.objects.filter(user=user, quiz__module__course=course).update(
+        started_at=F("started_at") + by,
+        saved_at=F("saved_at") + by,
+        submitted_at=F("submitted_at") + by,
+    )
+    GradingRun.objects.filter(
+        submission__user=user, submission__exercise__module__course=course
+    ).update(queued_at=F("queued_at") + by, finished_at=F("finished_at") + by)
+    Submission.objects.filter(user=user, exercise__module__course=course).update(
+        created_at=F("created_at") + by
+    )
 
 
 def demo_class_create(*, course: Course, now: datetime | None = None, seed: int = 13) -> int:
