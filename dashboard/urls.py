@@ -11,3 +11,14 @@ urlpatterns = [
     path("learners/<int:user_pk>/", views.learner, name="learner"),
     path("learners/<int:user_pk>/extensions/", views.extension_grant, name="extension_grant"),
 ]
+
+EXERCISE = "exercises/<slug:module_slug>/<slug:exercise_slug>"
+
+urlpatterns += [
+    path(f"{EXERCISE}/submissions/", views.submissions, name="submissions"),
+    path(
+        f"{EXERCISE}/submissions/<int:pk>/comments/",
+        views.submission_comment,
+        name="submission_comment",
+    ),
+]

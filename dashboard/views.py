@@ -1,11 +1,15 @@
 """The dashboard's pages: the overview (who needs attention, the heatmap, the quizzes and
-exercises) and one learner's page with the extension form. Teaching staff only."""
+exercises), one learner's page with the extension form, and an exercise's submissions with
+comments to learners. Teaching staff only."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.errors import ApplicationError, learner_id
@@ -17,10 +21,20 @@ from courseware.selectors.roster import course_cohorts
 from dashboard.selectors.attention import AttentionRules, needs_attention
 from dashboard.selectors.heatmap import active_learners, course_heatmap
 from dashboard.selectors.learner import learner_page
+from dashboard.selectors.submissions import (
+    STATUSES,
+    SubmissionQuery,
+    exercise_in_course,
+    exercise_submissions,
+)
 from deadlines import services as deadline_services
 from deadlines.forms import ExtensionForm
 from deadlines.overview import item_from_key
 from gradebook.selectors.pages import learner_enrolment
+from grading.comments import submission_comment_add
+from grading.models import Exercise, Submission
+
+FILTER_KEYS = ("learner", "cohort", "status", "latest", "page")
 
 
 def _cohort(course: Course, value: str) -> Cohort | None:
@@ -102,3 +116,57 @@ def extension_grant(request: HttpRequest, course_slug: str, user_pk: int) -> Htt
     )
     messages.success(request, f"Extension granted to {extension.user.get_username()}.")
     return redirect("dashboard:learner", course_slug=course.slug, user_pk=user_pk)
+
+
+def _exercise(course: Course, module_slug: str, exercise_slug: str) -> Exercise:
+    exercise = exercise_in_course(course=course, module_slug=module_slug, slug=exercise_slug)
+    if exercise is None:
+        raise Http404("No such exercise in this course.")
+    return exercise
+
+
+@teaching_staff_required
+@require_GET
+@handles_application_errors
+def submissions(
+    request: HttpRequest, course_slug: str, module_slug: str, exercise_slug: str
+) -> HttpResponse:
+    course = get_object_or_404(Course, slug=course_slug)
+    exercise = _exercise(course, module_slug, exercise_slug)
+    query = SubmissionQuery.from_params(request.GET)
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "dashboard/submissions.html",
+        {
+            "course": course,
+            "exercise": exercise,
+            "listing": exercise_submissions(course=course, exercise=exercise, query=query),
+            "query": query,
+            "statuses": STATUSES,
+            "cohorts": course_cohorts(course=course),
+            "filters": filters.urlencode(),
+        },
+    )
+
+
+@teaching_staff_required
+@require_POST
+@handles_application_errors
+def submission_comment(
+    request: HttpRequest, course_slug: str, module_slug: str, exercise_slug: str, pk: int
+) -> HttpResponse:
+    """A comment to the learner on one submission; back to the list with its filters."""
+    course = get_object_or_404(Course, slug=course_slug)
+    exercise = _exercise(course, module_slug, exercise_slug)
+    submission = get_object_or_404(Submission, pk=pk, exercise=exercise)
+    submission_comment_add(
+        submission=submission, author_pk=learner_id(request.user), text=request.POST.get("text", "")
+    )
+    messages.success(request, f"Comment sent to {submission.user.get_username()}.")
+    back = reverse("dashboard:submissions", args=[course.slug, module_slug, exercise_slug])
+    # Only the list's own filters travel back: the posted string is never a URL of its own.
+    posted = QueryDict(request.POST.get("filters", ""))
+    kept = urlencode({key: posted[key] for key in FILTER_KEYS if key in posted})
+    return redirect(f"{back}{'?' + kept if kept else ''}#submission-{submission.pk}")

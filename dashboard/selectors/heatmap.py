@@ -102,7 +102,9 @@ def course_heatmap(*, course: Course, enrolments: list[Enrolment]) -> Heatmap:
     """The heatmap of these learners, in a fixed number of queries whatever their number."""
     user_ids = [enrolment.user_id for enrolment in enrolments]
     progress = progress_by_user(course=course, user_ids=user_ids)
-    modules = list(course.modules.filter(is_active=True).order_by("order"))
+    modules = list(
+        course.modules.filter(is_active=True).prefetch_related("exercises").order_by("order")
+    )
     rows = [
         HeatRow(
             enrolment=enrolment,

@@ -11,6 +11,7 @@ import pytest
 
 from courseware.models import Module
 from deadlines.models import Extension
+from grading.models import Exercise, Submission, SubmissionComment
 from tests.courseware import test_permission_matrix as matrix
 
 people = matrix.people
@@ -25,11 +26,32 @@ def dashboard_state() -> dict[str, list[tuple[Any, ...]]]:
         "extensions": list(
             Extension.objects.order_by("pk").values_list("user_id", "module_id", "due_at", "reason")
         ),
+        "comments": list(
+            SubmissionComment.objects.order_by("pk").values_list("submission", "text")
+        ),
     }
+
+
+@pytest.fixture
+def submission(people) -> Submission:
+    exercise = Exercise.objects.create(
+        module=Module.objects.get(course__slug="mini", slug="basics"),
+        slug="softmax",
+        title="Softmax",
+        source_notebook={},
+        release_notebook={},
+        max_points=5,
+        content_hash="x",
+    )
+    return Submission.objects.create(
+        exercise=exercise, user=people["student"], kind="code", payload="", answers={}
+    )
 
 
 def _endpoints(people: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any], int]]:
     student = people["student"].pk
+    listing = "/courses/mini/dashboard/exercises/basics/softmax/submissions/"
+    submission_pk = Submission.objects.get().pk
     module = Module.objects.get(course__slug="mini", slug="basics")
     grant = {"item": f"module:{module.pk}", "due_at": "2030-01-01T09:00", "reason": "Ill"}
     learner_page = f"/courses/mini/dashboard/learners/{student}/"
@@ -38,15 +60,28 @@ def _endpoints(people: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, An
         "dashboard filtered": ("get", "/courses/mini/dashboard/?days=3&failures=2", {}, 200),
         "learner page": ("get", learner_page, {}, 200),
         "extension": ("post", f"{learner_page}extensions/", grant, 302),
+        "submissions": ("get", f"{listing}?latest=on&status=failed", {}, 200),
+        "comment": ("post", f"{listing}{submission_pk}/comments/", {"text": "Nice"}, 302),
     }
 
 
-ENDPOINTS = ["dashboard", "dashboard filtered", "learner page", "extension"]
+ENDPOINTS = [
+    "dashboard",
+    "dashboard filtered",
+    "learner page",
+    "extension",
+    "submissions",
+    "comment",
+]
+REDIRECTS = {
+    "extension": "/courses/mini/dashboard/learners/{student}/",
+    "comment": "/courses/mini/dashboard/exercises/basics/softmax/submissions/#submission-{pk}",
+}
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_dashboard_pages_and_actions(people, endpoint, visitor) -> None:
+def test_dashboard_pages_and_actions(people, submission, endpoint, visitor) -> None:
     method, path, data, status = _endpoints(people)[endpoint]
     before = dashboard_state()
 
@@ -58,7 +93,8 @@ def test_dashboard_pages_and_actions(people, endpoint, visitor) -> None:
     elif visitor in {"ta", "instructor"}:
         assert response.status_code == status
         if method == "post":
-            assert response.url == f"/courses/mini/dashboard/learners/{people['student'].pk}/"
+            expected = REDIRECTS[endpoint].format(student=people["student"].pk, pk=submission.pk)
+            assert response.url == expected
             assert dashboard_state() != before
         return
     else:
@@ -67,7 +103,7 @@ def test_dashboard_pages_and_actions(people, endpoint, visitor) -> None:
     assert dashboard_state() == before
 
 
-def test_another_course_reaches_no_learner_of_this_one(people) -> None:
+def test_another_course_reaches_no_learner_of_this_one(people, submission) -> None:
     student = people["student"].pk
     module = Module.objects.get(course__slug="mini", slug="basics")
     client = _client(people["other_instructor"])
@@ -79,7 +115,13 @@ def test_another_course_reaches_no_learner_of_this_one(people) -> None:
         {"item": f"module:{module.pk}", "due_at": "2030-01-01T09:00", "reason": "Taken over"},
     )
 
-    assert (page.status_code, grant.status_code) == (404, 404)
+    listing = client.get("/courses/other/dashboard/exercises/basics/softmax/submissions/")
+    comment = client.post(
+        f"/courses/other/dashboard/exercises/basics/softmax/submissions/{submission.pk}/comments/",
+        {"text": "Hello from elsewhere"},
+    )
+
+    assert [r.status_code for r in (page, grant, listing, comment)] == [404, 404, 404, 404]
     assert dashboard_state() == before
 
 
