@@ -19,6 +19,7 @@ from courseware.permissions import teaching_staff_required
 from courseware.selectors import course_quizzes
 from courseware.selectors.roster import course_cohorts
 from dashboard.selectors.attention import AttentionRules, needs_attention
+from dashboard.selectors.exercise_stats import exercise_stats
 from dashboard.selectors.heatmap import active_learners, course_heatmap
 from dashboard.selectors.learner import learner_page
 from dashboard.selectors.submissions import (
@@ -143,6 +144,7 @@ def submissions(
             "course": course,
             "exercise": exercise,
             "listing": exercise_submissions(course=course, exercise=exercise, query=query),
+            "stats": exercise_stats(exercise=exercise),
             "query": query,
             "statuses": STATUSES,
             "cohorts": course_cohorts(course=course),
