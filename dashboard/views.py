@@ -22,6 +22,7 @@ from dashboard.selectors.attention import AttentionRules, needs_attention
 from dashboard.selectors.exercise_stats import exercise_stats
 from dashboard.selectors.heatmap import active_learners, course_heatmap
 from dashboard.selectors.learner import learner_page
+from dashboard.selectors.similarity import exercise_similarity
 from dashboard.selectors.submissions import (
     STATUSES,
     SubmissionQuery,
@@ -172,3 +173,18 @@ def submission_comment(
     posted = QueryDict(request.POST.get("filters", ""))
     kept = urlencode({key: posted[key] for key in FILTER_KEYS if key in posted})
     return redirect(f"{back}{'?' + kept if kept else ''}#submission-{submission.pk}")
+
+
+@teaching_staff_required
+@require_GET
+def similarity(
+    request: HttpRequest, course_slug: str, module_slug: str, exercise_slug: str
+) -> HttpResponse:
+    """Pairs of learners with much code in common, computed on request, for review only."""
+    course = get_object_or_404(Course, slug=course_slug)
+    exercise = _exercise(course, module_slug, exercise_slug)
+    return render(
+        request,
+        "dashboard/similarity.html",
+        {"course": course, "exercise": exercise, "report": exercise_similarity(exercise=exercise)},
+    )

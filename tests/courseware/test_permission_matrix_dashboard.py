@@ -61,6 +61,7 @@ def _endpoints(people: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, An
         "learner page": ("get", learner_page, {}, 200),
         "extension": ("post", f"{learner_page}extensions/", grant, 302),
         "submissions": ("get", f"{listing}?latest=on&status=failed", {}, 200),
+        "similarity": ("get", listing.replace("submissions/", "similarity/"), {}, 200),
         "comment": ("post", f"{listing}{submission_pk}/comments/", {"text": "Nice"}, 302),
     }
 
@@ -71,6 +72,7 @@ ENDPOINTS = [
     "learner page",
     "extension",
     "submissions",
+    "similarity",
     "comment",
 ]
 REDIRECTS = {
