@@ -118,6 +118,7 @@ bench: setup
 	$(PY) bench/sandbox.py
 	$(PY) bench/grading.py
 	DATABASE_URL=$(TEST_DATABASE_URL) CONN_MAX_AGE=0 $(PY) bench/gradebook.py
+	DATABASE_URL=$(TEST_DATABASE_URL) CONN_MAX_AGE=0 $(PY) bench/dashboard.py
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache

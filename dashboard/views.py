@@ -22,6 +22,7 @@ from dashboard.selectors.attention import AttentionRules, needs_attention
 from dashboard.selectors.exercise_stats import exercise_stats
 from dashboard.selectors.heatmap import active_learners, course_heatmap
 from dashboard.selectors.learner import learner_page
+from dashboard.selectors.paging import page_of
 from dashboard.selectors.similarity import exercise_similarity
 from dashboard.selectors.submissions import (
     STATUSES,
@@ -60,13 +61,19 @@ def overview(request: HttpRequest, course_slug: str) -> HttpResponse:
     heatmap = course_heatmap(
         course=course, enrolments=active_learners(course=course, cohort=cohort)
     )
+    attention = needs_attention(course=course, heatmap=heatmap, rules=rules)
+    filters = request.GET.copy()
+    for name in ("page", "attention"):
+        filters.pop(name, None)
     return render(
         request,
         "dashboard/overview.html",
         {
             "course": course,
             "heatmap": heatmap,
-            "attention": needs_attention(course=course, heatmap=heatmap, rules=rules),
+            "heat_page": page_of(heatmap.rows, request.GET.get("page", "")),
+            "attention": page_of(attention, request.GET.get("attention", "")),
+            "filters": filters.urlencode(),
             "rules": rules,
             "cohort": cohort,
             "cohorts": course_cohorts(course=course),

@@ -144,3 +144,22 @@ def test_a_learner_of_another_course_has_no_page_here(built, instructor):
     response = client_of(instructor).get(f"/courses/dash/dashboard/learners/{outsider.pk}/")
 
     assert response.status_code == 404
+
+
+def test_the_heatmap_and_the_attention_list_are_paged(built, cohort, instructor, monkeypatch):
+    monkeypatch.setattr("dashboard.selectors.paging.ROWS_PER_PAGE", 2)
+    long_ago = timezone.now() - timedelta(days=30)
+    for name in ("amy", "ben", "cat"):
+        enrol(built, name, cohort=cohort, since=long_ago)
+    client = client_of(instructor)
+
+    first = _html(client.get("/courses/dash/dashboard/?days=3"))
+    last = _html(client.get("/courses/dash/dashboard/?days=3&page=2&attention=2"))
+
+    assert first.count('class="heat heat-0"') == 2 * 2 and last.count('class="heat heat-0"') == 2
+    assert re.findall(r'data-learner="(\w+)"', first) == ["amy", "ben"]
+    assert re.findall(r'data-learner="(\w+)"', last) == ["cat"]
+    assert 'Needs attention <small class="muted">(3)</small>' in first
+    refused = client.get("/courses/dash/dashboard/?page=7")
+    assert refused.status_code == 400
+    assert "There is no page “7” of this list." in refused.content.decode()
