@@ -51,6 +51,7 @@ run: setup
 	$(PY) manage.py import_course content/gen-ai-guide
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py set_demo_deadlines
+	$(PY) manage.py create_demo_class
 	@echo "Starting the Celery worker (log: var/worker.log) and the web server on http://$(ADDRESS)"
 	$(VENV)/bin/celery -A config worker -B -Q grading,default --concurrency 2 \
 		--loglevel INFO --logfile var/worker.log --pidfile var/worker.pid --schedule var/celerybeat-schedule --detach
@@ -107,7 +108,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy config accounts courseware grading gradebook deadlines monitoring content sandbox lti certificates
+	$(VENV)/bin/mypy config accounts courseware grading gradebook dashboard deadlines monitoring content sandbox lti certificates
 
 test: setup test-packages deploy-packages services docker-daemon sandbox-image lint typecheck
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
@@ -128,6 +129,7 @@ bench: setup
 	$(PY) bench/sandbox.py
 	$(PY) bench/grading.py
 	DATABASE_URL=$(TEST_DATABASE_URL) CONN_MAX_AGE=0 $(PY) bench/gradebook.py
+	DATABASE_URL=$(TEST_DATABASE_URL) CONN_MAX_AGE=0 $(PY) bench/dashboard.py
 
 # Throughput against worker hosts: one Celery worker in each of 1, 2, 3 network namespaces
 # joined by veth links to this host's PostgreSQL and Redis (needs root; see bench/workers.py).

@@ -192,7 +192,7 @@ def _submissions(user: Any) -> list[dict[str, Any]]:
     submissions = (
         Submission.objects.filter(user=user)
         .select_related("exercise__module__course")
-        .prefetch_related("runs")
+        .prefetch_related("runs", "comments")
         .order_by("created_at", "pk")
     )
     return [
@@ -215,6 +215,11 @@ def _submissions(user: Any) -> list[dict[str, Any]]:
                     "finished_at": _iso(run.finished_at),
                 }
                 for run in submission.runs.all()
+            ],
+            # What the teaching staff wrote to the learner about it (not who wrote it).
+            "comments": [
+                {"text": comment.text, "created_at": _iso(comment.created_at)}
+                for comment in submission.comments.all()
             ],
         }
         for submission in submissions
@@ -373,6 +378,9 @@ EXPORTED_MODELS = frozenset(
 )
 NOT_EXPORTED_MODELS = frozenset(
     {
+        # A comment's staff author (SET_NULL): the comments a learner received are exported
+        # with their submissions; those a staff member wrote are the course's record.
+        "grading.SubmissionComment",
         # Who sent or accepted a course invitation (SET_NULL on deletion): the enrolment it
         # made is exported; the row itself is the course's record of an e-mail it sent.
         "courseware.Invitation",

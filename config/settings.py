@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "grading",
     "deadlines",
     "gradebook",
+    "dashboard",
     "content",
     "monitoring",
     "django_prometheus",

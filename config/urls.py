@@ -15,6 +15,7 @@ urlpatterns = [
     # Log-in, sign-up, password reset and change, the account page (issue 12).
     path("accounts/", include("accounts.urls")),
     path("courses/<slug:course_slug>/teach/gradebook/", include("gradebook.urls")),
+    path("courses/<slug:course_slug>/dashboard/", include("dashboard.urls")),
     path("exercises/", include("grading.urls")),
     # The OpenAPI schema and its readers (README, "The API").
     path("api/schema/", schema_view, name="api-schema"),

@@ -10,7 +10,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("courses/<slug:course_slug>/", views.course_detail, name="course"),
     path("courses/<slug:course_slug>/search/", views.search, name="search"),
-    path("courses/<slug:course_slug>/dashboard/", views.dashboard, name="dashboard"),
     path(
         "courses/<slug:course_slug>/dashboard/quizzes/<slug:module_slug>/",
         views.quiz_analysis,

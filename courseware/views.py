@@ -1,4 +1,4 @@
-"""Server-rendered pages: course, module, lesson, search, quizzes, dashboard, sign-up.
+"""Server-rendered pages: course, module, lesson, search, quizzes, item analysis, sign-up.
 
 Views are thin: they parse the request, call one service or selector, and render. Every page
 works without JavaScript; forms post and redirect (post/redirect/get).
@@ -239,20 +239,6 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "answers_revealed": reveal,
             "withheld_text": "" if reveal else reveal_withheld_text(quiz=attempt.quiz),
-        },
-    )
-
-
-@teaching_staff_required
-def dashboard(request: HttpRequest, course_slug: str) -> HttpResponse:
-    course = _course(course_slug)
-    return render(
-        request,
-        "courseware/dashboard.html",
-        {
-            "course": course,
-            "table": selectors.course_progress_table(course=course),
-            "quizzes": selectors.course_quizzes(course=course),
         },
     )
 

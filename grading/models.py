@@ -230,3 +230,21 @@ class PracticeRun(RunRecord):
 
     def __str__(self) -> str:
         return f"Practice run {self.pk} of {self.exercise_id} by {self.user_id}: {self.status}"
+
+
+class SubmissionComment(models.Model):
+    """A note from the teaching staff to the learner about one submission; the learner reads it
+    on their submission page. Kept when its author's account is removed."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on submission {self.submission_id}"

@@ -17,6 +17,7 @@ from courseware.errors import ApplicationError
 from courseware.permissions import teaching_staff_required
 from courseware.selectors.roster import teaches_course
 from grading import selectors, services
+from grading.comments import submission_comments
 from grading.models import Exercise, GradingRun, Submission
 from grading.notebooks import MAX_ANSWER_BYTES
 
@@ -122,6 +123,7 @@ def _run_context(
         "pending": latest is not None and not latest.is_finished,
         "place": selectors.run_place(latest) if latest is not None else None,
         "teaching_staff": teaches_course(user=request.user, course=exercise.module.course),
+        "comments": submission_comments(submission=submission),
     }
 
 

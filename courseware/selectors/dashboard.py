@@ -20,9 +20,14 @@ from courseware.models import (
     Quiz,
     QuizAttempt,
 )
+from courseware.questions.answers import answer_public
+from courseware.rendering import markdown_fragment
 from courseware.selectors.progress import ModuleProgress, progress_by_user
 
 DISCRIMINATION_GROUP = 0.27
+# A distractor nobody picks means something only once enough learners answered.
+FLAG_MIN_RESPONSES = 5
+FLAG_MIN_STRONG = 3  # strong attempts needed before "most strong learners miss it" is said
 
 
 @dataclass
@@ -57,10 +62,37 @@ class OptionPicks:
     picks: int
 
 
+@dataclass(frozen=True)
+class ResponseLine:
+    """One learner's answer to a question as they saw it: choice answers as their letters."""
+
+    username: str
+    shown: str  # the letters they picked, the number or text they gave, or "blank"
+    is_correct: bool
+
+
+def _is_blank(answer: Any) -> bool:
+    return answer is None or answer == "" or answer == []
+
+
+def _shown(question: Question, option_order: Any, answer: Any) -> str:
+    if _is_blank(answer):
+        return "blank"
+    order = option_order.get(question.slug) if isinstance(option_order, dict) else None
+    public = answer_public(spec=question.spec, option_order=order, answer=answer)
+    if isinstance(public, list):
+        return ", ".join(str(letter) for letter in public)
+    return str(public)
+
+
 @dataclass
 class ItemStats:
     question: Question
+    prompt_html: str = ""
     responses: int = 0
+    blanks: int = 0
+    lines: list[ResponseLine] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     share_correct: float | None = None
     mean_score: float | None = None
     discrimination: float | None = None  # share correct, upper 27% minus lower 27%
@@ -88,6 +120,7 @@ def quiz_item_analysis(*, quiz: Quiz) -> list[ItemStats]:
     stats = {
         q.pk: ItemStats(
             question=q,
+            prompt_html=markdown_fragment(q.spec.get("prompt", "")).strip(),
             options=[
                 OptionPicks(option_id=o["id"], text=o["text"], is_correct=o["correct"], picks=0)
                 for o in q.spec.get("options", [])
@@ -96,13 +129,27 @@ def quiz_item_analysis(*, quiz: Quiz) -> list[ItemStats]:
         for q in quiz.questions.order_by("order")
     }
     totals: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    responses = QuestionResponse.objects.filter(attempt__quiz=quiz).values_list(
-        "question_id", "attempt_id", "answer", "score", "is_correct"
+    responses = (
+        QuestionResponse.objects.filter(attempt__quiz=quiz)
+        .order_by("attempt__user__username", "attempt__number", "pk")
+        .values_list(
+            "question_id",
+            "attempt_id",
+            "answer",
+            "score",
+            "is_correct",
+            "attempt__option_order",
+            "attempt__user__username",
+        )
     )
-    for question_id, attempt_id, answer, score, is_correct in responses:
+    for question_id, attempt_id, answer, score, is_correct, order, username in responses:
         item = stats.get(question_id)
         if item is None:
             continue
+        item.blanks += _is_blank(answer)
+        item.lines.append(
+            ResponseLine(username, _shown(item.question, order, answer), bool(is_correct))
+        )
         sums = totals[question_id]
         sums["n"] += 1
         sums["correct"] += is_correct
@@ -126,7 +173,24 @@ def quiz_item_analysis(*, quiz: Quiz) -> list[ItemStats]:
             item.discrimination = (
                 sums["upper_correct"] / sums["upper_n"] - sums["lower_correct"] / sums["lower_n"]
             )
+        item.flags = _flags(item, sums)
     return list(stats.values())
+
+
+def _flags(item: ItemStats, sums: dict[str, float]) -> list[str]:
+    """Signs that a question may be broken, for the author to check (never acted on)."""
+    flags = []
+    if item.discrimination is not None and item.discrimination < 0:
+        flags.append("Negative discrimination: weaker attempts get it right more often.")
+    if item.responses >= FLAG_MIN_RESPONSES:
+        for option in item.options:
+            if not option.is_correct and not option.picks:
+                flags.append(f"Nobody picks the distractor “{option.text}”.")
+    if sums["upper_n"] >= FLAG_MIN_STRONG and sums["upper_correct"] / sums["upper_n"] < 0.5:
+        flags.append(
+            "Most of the strongest attempts miss the “correct” answer: check the answer key."
+        )
+    return flags
 
 
 def course_quizzes(*, course: Course) -> list[Quiz]:

@@ -1,0 +1,9 @@
+"""Django app configuration for the instructor dashboard."""
+
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dashboard"
+    verbose_name = "Instructor dashboard"
