@@ -33,7 +33,10 @@ def _free_port() -> int:
 
 def _get(url: str, token: str | None = None) -> str:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as reply:
+    # A bound, not a speed check: with --max-requests 5 a request may wait for a replaced
+    # worker process to load Django, which takes several seconds on a loaded machine.
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=90) as reply:
         return reply.read().decode()
 
 
