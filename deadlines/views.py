@@ -15,6 +15,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from courseware.errors import ApplicationError, learner_id
@@ -68,7 +69,9 @@ def _valid(form: django_forms.Form) -> dict[str, Any]:
             f"{name if name != '__all__' else 'form'}: {' '.join(str(error) for error in errors)}"
             for name, errors in form.errors.items()
         )
-        raise ApplicationError(f"Please check the form ({problems}).")
+        raise ApplicationError(
+            gettext("Please check the form (%(problems)s).") % {"problems": problems}
+        )
     return dict(form.cleaned_data)
 
 
@@ -76,7 +79,7 @@ def _cohort(course: Course, value: str) -> Cohort | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ApplicationError("Unknown cohort.")
+        raise ApplicationError(gettext("Unknown cohort."))
     return get_object_or_404(Cohort, pk=int(value), course=course)
 
 
@@ -139,7 +142,7 @@ def _quiz_answers(request: HttpRequest, course: Course) -> str:
     data = _valid(QuizAnswerPolicyForm(request.POST))
     quiz = item_from_key(course=course, key=data["item"])
     if not isinstance(quiz, Quiz):
-        raise ApplicationError("Only a quiz has correct answers to show.")
+        raise ApplicationError(gettext("Only a quiz has correct answers to show."))
     services.quiz_answer_policy_set(course=course, quiz=quiz, answer_reveal=data["answer_reveal"])
     return f"Answer policy of “{quiz.title}” saved."
 

@@ -50,7 +50,7 @@
       values[id] = valueOf(id);
       answers[id] = values[id] === "" ? null : values[id];
     });
-    say("Saving…");
+    say(gettext("Saving…"));
     fetch(form.dataset.answersUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -65,16 +65,16 @@
           if (shown) shown.value = JSON.stringify(values[id]);
           showError(id, "");
         });
-        say("All answers saved.");
+        say(gettext("All answers saved."));
       } else {
         var bad = result.body.question;
-        showError(bad, result.body.error || "Not saved.");
+        showError(bad, result.body.error || gettext("Not saved."));
         // The request was refused as a whole: send the other answers again.
         ids.forEach(function (id) { if (id !== bad) dirty[id] = true; });
-        say("Not saved: see the question marked in red.");
+        say(gettext("Not saved: see the question marked in red."));
       }
     }).catch(function () {
-      say("Not saved (offline?): press “Save answers” to retry.");
+      say(gettext("Not saved (offline?): press “Save answers” to retry."));
     }).then(function () {
       inFlight = false;
       flush();
