@@ -120,7 +120,9 @@ def _due_set(request: HttpRequest, course: Course) -> str:
         due_at=data["due_at"],
         set_by_id=learner_id(request.user),
     )
-    return f"Due date saved for {cohort.name if cohort else 'everyone else'}."
+    if cohort:
+        return gettext("Due date saved for %(cohort)s.") % {"cohort": cohort.name}
+    return gettext("Due date saved for everyone else.")
 
 
 def _due_clear(request: HttpRequest, course: Course) -> str:
@@ -128,14 +130,14 @@ def _due_clear(request: HttpRequest, course: Course) -> str:
     item = item_from_key(course=course, key=data["item"])
     cohort = _cohort(course, data["cohort"])
     if services.due_date_clear(course=course, item=item, cohort=cohort):
-        return "Due date removed."
-    return "There was no due date to remove."
+        return gettext("Due date removed.")
+    return gettext("There was no due date to remove.")
 
 
 def _policy(request: HttpRequest, course: Course) -> str:
     data = _valid(PolicyForm(request.POST))
     services.course_policy_update(course=course, **data)
-    return "Late and answer policy saved."
+    return gettext("Late and answer policy saved.")
 
 
 def _quiz_answers(request: HttpRequest, course: Course) -> str:
@@ -144,7 +146,7 @@ def _quiz_answers(request: HttpRequest, course: Course) -> str:
     if not isinstance(quiz, Quiz):
         raise ApplicationError(gettext("Only a quiz has correct answers to show."))
     services.quiz_answer_policy_set(course=course, quiz=quiz, answer_reveal=data["answer_reveal"])
-    return f"Answer policy of “{quiz.title}” saved."
+    return gettext("Answer policy of “%(title)s” saved.") % {"title": quiz.title}
 
 
 def _extension_grant(request: HttpRequest, course: Course) -> str:
@@ -158,7 +160,9 @@ def _extension_grant(request: HttpRequest, course: Course) -> str:
         reason=data["reason"],
         granted_by_id=learner_id(request.user),
     )
-    return f"Extension granted to {extension.user.get_username()}."
+    return gettext("Extension granted to %(username)s.") % {
+        "username": extension.user.get_username()
+    }
 
 
 def _extension_revoke(request: HttpRequest, course: Course, extension_pk: int) -> str:

@@ -60,7 +60,8 @@ class _VisibleText(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.code_depth and _has_words(data):
-            self.found.append(Unmarked(self.getpos()[0], " ".join(data.split())))
+            text = " ".join(data.replace(PLACEHOLDER, " ").split())
+            self.found.append(Unmarked(self.getpos()[0], text))
 
 
 def unmarked_text(source: str) -> list[Unmarked]:
@@ -87,10 +88,12 @@ def unmarked_text(source: str) -> list[Unmarked]:
                 token.contents if keep_text else re.sub(r"[^\n]+", PLACEHOLDER, token.contents)
             )
             continue
-        if token.token_type == TokenType.VAR and not comment_depth:
+        # A literal fallback reaches the page from a {{ variable }} and from a tag's arguments
+        # ({% blocktranslate with name=x|default:"..." %}) alike.
+        if token.token_type in (TokenType.VAR, TokenType.BLOCK) and not comment_depth:
             for literal in LITERAL_FALLBACK.findall(token.contents):
                 if _has_words(literal.strip("\"'")):
-                    problems.append(Unmarked(token.lineno, f"{{{{ {token.contents} }}}}"))
+                    problems.append(Unmarked(token.lineno, token.contents))
         pieces.append(PLACEHOLDER)
     parser = _VisibleText()
     parser.feed("".join(pieces))

@@ -2,6 +2,6 @@
 10:00 UTC")."""
 
 DATE_FORMAT = r"j \d\e F \d\e Y"
-DATETIME_FORMAT = r"D j \d\e M \d\e Y, H:i T"
+DATETIME_FORMAT = r"D j \d\e b \d\e Y, H:i T"
 SHORT_DATE_FORMAT = "d/m/Y"
 SHORT_DATETIME_FORMAT = "D d/m/Y, H:i"
