@@ -190,3 +190,7 @@ def test_pages_load_the_catalog_under_the_content_security_policy(exercise, lear
         part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
     )
     assert policy["script-src"] == "'self'"
+
+
+def test_a_page_without_scripts_loads_no_catalog(exercise) -> None:
+    assert "/jsi18n/" not in Client().get(COURSE_URL).content.decode()
