@@ -1,0 +1,93 @@
+"""Every page kind on a 375 px phone and at 200% zoom (a 1280 px screen zoomed to 200% lays
+out in 640 CSS px): the page never scrolls sideways; a wide table scrolls inside its own
+frame. And without JavaScript a learner still reads a lesson and takes a quiz."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from content.importer import course_import
+from courseware.models import QuizAttempt
+from tests.browser.pages import PASSWORD, every_page_kind, log_in, visit_each
+from tests.courseware.helpers import right_answers
+from tests.courseware.mini_course import write_mini_course
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+# How far the page reaches sideways, and the widest element that reaches past the viewport
+# (for the failure message).
+_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  let widest = null;
+  for (const element of document.body.querySelectorAll("*")) {
+    const right = element.getBoundingClientRect().right;
+    if (right > width + 1 && (widest === null || right > widest.right)) {
+      widest = {right, element: element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+        + (element.className && typeof element.className === "string" ? "." + element.className.split(" ").join(".") : "")};
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, widest};
+}"""
+
+
+@pytest.mark.parametrize(
+    "viewport, scale",
+    [({"width": 375, "height": 740}, 3), ({"width": 640, "height": 450}, 2)],
+    ids=["phone-375px", "zoom-200pct"],
+)
+def test_no_page_kind_scrolls_sideways(worker, browser, live_server, tmp_path, viewport, scale):
+    kinds = every_page_kind(tmp_path)
+    context = browser.new_context(viewport=viewport, device_scale_factor=scale)
+    try:
+        page = context.new_page()
+        wide = {}
+        for kind in visit_each(page, live_server.url, kinds):
+            measured = page.evaluate(_OVERFLOW)
+            if measured["scrollWidth"] > viewport["width"]:
+                wide[kind.name] = measured
+    finally:
+        context.close()
+    assert wide == {}
+
+
+def test_without_javascript_a_lesson_is_read_and_a_quiz_taken(
+    browser, live_server, tmp_path, transactional_db
+) -> None:
+    course_import(path=write_mini_course(tmp_path / "course"))
+    get_user_model().objects.create_user("ada", password=PASSWORD)
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1200, "height": 900}
+    )
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, "ada")
+        page.goto(f"{live_server.url}/courses/mini/lessons/first-steps/")
+        assert page.locator("h1").first.inner_text() == "First Steps"
+        page.click("button:has-text('Mark as read and continue')")
+        page.wait_for_load_state()
+        assert page.locator("h1").first.inner_text() == "Variational Autoencoders (VAEs)"
+
+        page.goto(f"{live_server.url}/courses/mini/modules/basics/quiz/")
+        page.click("main button:has-text('Start')")
+        page.wait_for_url("**/attempts/*/")
+        attempt = QuizAttempt.objects.get(user__username="ada")
+        for key, answer in right_answers(attempt).items():
+            name = f"q-{key}"
+            if isinstance(answer, list):
+                for letter in answer:
+                    page.check(f'input[name="{name}"][value="{letter}"]')
+            elif attempt.option_order.get(key):
+                page.check(f'input[name="{name}"][value="{answer}"]')
+            else:
+                page.fill(
+                    f'input[name="{name}"]',
+                    repr(answer) if isinstance(answer, float) else str(answer),
+                )
+        page.click("button[value=submit]")
+        page.wait_for_url("**/results/")
+        assert "100%" in page.inner_text("main")
+    finally:
+        context.close()
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score) == (QuizAttempt.Status.SUBMITTED, 1.0)
