@@ -5,6 +5,8 @@ instructor who sees the dashboard, the gradebook and a learner's page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from django.contrib.auth import get_user_model
 from certificates.services import certificate_issue
 from content.importer import course_import
 from courseware.enrolment import enrol_with_role
-from courseware.models import Course, CourseRole, Lesson, Quiz
+from courseware.models import Course, CourseRole, Lesson, Quiz, QuizAttempt
 from courseware.services import (
     lesson_mark_read,
     quiz_attempt_answers_save,
@@ -45,6 +47,25 @@ def log_in(page, base: str, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@contextmanager
+def logged_in_page(browser, base: str, username: str = LEARNER, **context_options) -> Iterator:
+    """A page of a fresh browser context (1200 x 900 unless told), logged in as the user."""
+    context = browser.new_context(**{"viewport": {"width": 1200, "height": 900}, **context_options})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        log_in(page, base, username)
+        yield page
+    finally:
+        context.close()
+
+
+def assert_scored_full(attempt: QuizAttempt) -> None:
+    """The attempt is submitted and scored 100%."""
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score) == (QuizAttempt.Status.SUBMITTED, 1.0)
 
 
 def every_page_kind(folder: Path) -> list[PageKind]:

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from tests.browser.axe import CONTEXT_OPTIONS, serious_violations
 from tests.browser.conftest import screenshot
 from tests.browser.editor import fill_code
-from tests.browser.pages import LEARNER, PASSWORD, every_page_kind, log_in, visit_each
+from tests.browser.pages import LEARNER, PASSWORD, every_page_kind, logged_in_page, visit_each
 from tests.integration.test_grading_stack import RIGHT, WRONG
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -44,10 +44,7 @@ def test_the_exercise_page_with_a_result_in_both_schemes(
     history, the visible tests' result in place), checked and photographed in each scheme:
     var/screenshots/exercise-light.png and exercise-dark.png."""
     get_user_model().objects.create_user(LEARNER, password=PASSWORD)
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, **CONTEXT_OPTIONS)
-    try:
-        page = context.new_page()
-        log_in(page, live_server.url, LEARNER)
+    with logged_in_page(browser, live_server.url, **CONTEXT_OPTIONS) as page:
         url = f"{live_server.url}/exercises/test-course/{exercise.slug}/"
         page.goto(url)
         fill_code(page, RIGHT)
@@ -71,8 +68,6 @@ def test_the_exercise_page_with_a_result_in_both_schemes(
             screenshot(page, f"exercise-{color_scheme}")
             if violations := serious_violations(page):
                 found[color_scheme] = violations
-    finally:
-        context.close()
     assert found == {}
     # The editor follows the scheme too (One Dark on the site's dark code background).
     assert editor_backgrounds == {"light": "rgba(0, 0, 0, 0)", "dark": "rgb(22, 26, 33)"}

@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from content.importer import course_import
 from courseware.models import QuizAttempt
-from tests.browser.pages import PASSWORD, log_in
+from tests.browser.pages import LEARNER, PASSWORD, assert_scored_full, logged_in_page
 from tests.courseware.helpers import right_answers
 from tests.courseware.mini_course import write_mini_course
 from tests.grading.exercise_factory import make_exercise
@@ -104,17 +104,14 @@ def _values(page, name: str) -> list[str]:
 
 def test_a_quiz_by_keyboard_only(browser, live_server, tmp_path, transactional_db) -> None:
     course_import(path=write_mini_course(tmp_path / "course"))
-    get_user_model().objects.create_user("ada", password=PASSWORD)
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    try:
-        page = context.new_page()
-        log_in(page, live_server.url, "ada")
+    get_user_model().objects.create_user(LEARNER, password=PASSWORD)
+    with logged_in_page(browser, live_server.url) as page:
         page.goto(f"{live_server.url}/courses/mini/modules/basics/quiz/")
         _tab_to(page, "main form button[type=submit]")
         with page.expect_navigation():
             page.keyboard.press("Enter")
         page.wait_for_url("**/attempts/*/")
-        attempt = QuizAttempt.objects.get(user__username="ada")
+        attempt = QuizAttempt.objects.get(user__username=LEARNER)
         _answer_by_keyboard(page, attempt)
         _tab_to(page, "button[value=submit]")
         # Back to "Save answers" and forward again: Shift+Tab walks the same stops backwards.
@@ -125,10 +122,7 @@ def test_a_quiz_by_keyboard_only(browser, live_server, tmp_path, transactional_d
         page.keyboard.press("Enter")
         page.wait_for_url("**/results/")
         assert "100%" in page.inner_text("main")
-    finally:
-        context.close()
-    attempt.refresh_from_db()
-    assert (attempt.status, attempt.score) == (QuizAttempt.Status.SUBMITTED, 1.0)
+    assert_scored_full(attempt)
 
 
 # The stable softmax, one line at a time: the indentation each line needs, and what to type.
@@ -157,11 +151,8 @@ def _indent_line_to(page, spaces: int) -> None:
 
 def test_an_exercise_by_keyboard_only(worker, browser, live_server, tmp_path) -> None:
     exercise = make_exercise(tmp_path)
-    get_user_model().objects.create_user("ada", password=PASSWORD)
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    try:
-        page = context.new_page()
-        log_in(page, live_server.url, "ada")
+    get_user_model().objects.create_user(LEARNER, password=PASSWORD)
+    with logged_in_page(browser, live_server.url) as page:
         page.goto(f"{live_server.url}/exercises/test-course/{exercise.slug}/")
         page.wait_for_selector(".cm-editor")
         _tab_to(page, ".cm-content")
@@ -193,5 +184,3 @@ def test_an_exercise_by_keyboard_only(worker, browser, live_server, tmp_path) ->
             "#status[data-status=graded], #status[data-status=failed]", timeout=90_000
         )
         assert "5 / 5" in page.inner_text("main")
-    finally:
-        context.close()

@@ -9,8 +9,15 @@ from django.contrib.auth import get_user_model
 
 from content.importer import course_import
 from courseware.models import QuizAttempt
-from tests.browser.pages import PASSWORD, every_page_kind, log_in, visit_each
-from tests.courseware.helpers import right_answers
+from tests.browser.pages import (
+    LEARNER,
+    PASSWORD,
+    assert_scored_full,
+    every_page_kind,
+    logged_in_page,
+    visit_each,
+)
+from tests.courseware.helpers import answer_quiz
 from tests.courseware.mini_course import write_mini_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -55,13 +62,8 @@ def test_without_javascript_a_lesson_is_read_and_a_quiz_taken(
     browser, live_server, tmp_path, transactional_db
 ) -> None:
     course_import(path=write_mini_course(tmp_path / "course"))
-    get_user_model().objects.create_user("ada", password=PASSWORD)
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1200, "height": 900}
-    )
-    try:
-        page = context.new_page()
-        log_in(page, live_server.url, "ada")
+    get_user_model().objects.create_user(LEARNER, password=PASSWORD)
+    with logged_in_page(browser, live_server.url, java_script_enabled=False) as page:
         page.goto(f"{live_server.url}/courses/mini/lessons/first-steps/")
         assert page.locator("h1").first.inner_text() == "First Steps"
         page.click("button:has-text('Mark as read and continue')")
@@ -71,23 +73,9 @@ def test_without_javascript_a_lesson_is_read_and_a_quiz_taken(
         page.goto(f"{live_server.url}/courses/mini/modules/basics/quiz/")
         page.click("main button:has-text('Start')")
         page.wait_for_url("**/attempts/*/")
-        attempt = QuizAttempt.objects.get(user__username="ada")
-        for key, answer in right_answers(attempt).items():
-            name = f"q-{key}"
-            if isinstance(answer, list):
-                for letter in answer:
-                    page.check(f'input[name="{name}"][value="{letter}"]')
-            elif attempt.option_order.get(key):
-                page.check(f'input[name="{name}"][value="{answer}"]')
-            else:
-                page.fill(
-                    f'input[name="{name}"]',
-                    repr(answer) if isinstance(answer, float) else str(answer),
-                )
+        attempt = QuizAttempt.objects.get(user__username=LEARNER)
+        answer_quiz(page, attempt)
         page.click("button[value=submit]")
         page.wait_for_url("**/results/")
         assert "100%" in page.inner_text("main")
-    finally:
-        context.close()
-    attempt.refresh_from_db()
-    assert (attempt.status, attempt.score) == (QuizAttempt.Status.SUBMITTED, 1.0)
+    assert_scored_full(attempt)
