@@ -38,7 +38,7 @@ INSTRUCTOR = "teacher"
 class PageKind:
     name: str
     path: str
-    username: str
+    username: str | None  # None: a visitor who is not logged in
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -97,12 +97,16 @@ def every_page_kind(folder: Path) -> list[PageKind]:
 
     exercise_path = f"/exercises/mini/{exercise.slug}/"
     return [
+        PageKind("log in", "/accounts/login/", None),
+        PageKind("sign up", "/accounts/signup/", None),
+        PageKind("home, logged out", "/", None),
         PageKind("home", "/", LEARNER),
         PageKind("course", "/courses/mini/", LEARNER),
         PageKind("module", "/courses/mini/modules/basics/", LEARNER),
         PageKind("lesson", "/courses/mini/lessons/first-steps/", LEARNER),
         PageKind("lesson with a table and math", "/courses/mini/lessons/tables-and-math/", LEARNER),
         PageKind("search", "/courses/mini/search/?q=softmax", LEARNER),
+        PageKind("glossary", "/courses/mini/glossary/", LEARNER),
         PageKind("quiz", "/courses/mini/modules/basics/quiz/", LEARNER),
         PageKind("quiz attempt", f"/attempts/{open_attempt.pk}/", LEARNER),
         PageKind("quiz results", f"/attempts/{taken.pk}/results/", LEARNER),
@@ -117,18 +121,28 @@ def every_page_kind(folder: Path) -> list[PageKind]:
         PageKind(
             "gradebook learner", f"/courses/mini/teach/gradebook/learners/{learner.pk}/", INSTRUCTOR
         ),
+        PageKind("roster", "/courses/mini/teach/roster/", INSTRUCTOR),
+        PageKind("deadlines", "/courses/mini/teach/deadlines/", INSTRUCTOR),
+        PageKind("quiz analysis", "/courses/mini/dashboard/quizzes/basics/", INSTRUCTOR),
+        PageKind(
+            "exercise submissions",
+            f"/courses/mini/dashboard/exercises/basics/{exercise.slug}/submissions/",
+            INSTRUCTOR,
+        ),
+        PageKind("all submissions", f"{exercise_path}all-submissions/", INSTRUCTOR),
+        PageKind("certificates issued", "/courses/mini/teach/certificates/", INSTRUCTOR),
     ]
 
 
 def visit_each(page, base: str, kinds: list[PageKind]):
     """Open each page as its user (logging in when the user changes); yields each kind once its
     page has loaded."""
-    current = None
+    current: str | None = None
     for kind in kinds:
         if kind.username != current:
-            if current is not None:
-                page.context.clear_cookies()
-            log_in(page, base, kind.username)
+            page.context.clear_cookies()
+            if kind.username is not None:
+                log_in(page, base, kind.username)
             current = kind.username
         response = page.goto(f"{base}{kind.path}")
         assert response is not None and response.status == 200, (kind.name, response)

@@ -22,16 +22,23 @@ from tests.courseware.mini_course import write_mini_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
-# How far the page reaches sideways, and the widest element that reaches past the viewport
-# (for the failure message).
+# How far the page reaches sideways, and the element reaching furthest past the viewport that
+# no scrolling box clips (for the failure message).
 _OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
+  const clipped = (element) => {
+    for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX !== "visible") return true;
+    }
+    return false;
+  };
   let widest = null;
   for (const element of document.body.querySelectorAll("*")) {
     const right = element.getBoundingClientRect().right;
-    if (right > width + 1 && (widest === null || right > widest.right)) {
-      widest = {right, element: element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
-        + (element.className && typeof element.className === "string" ? "." + element.className.split(" ").join(".") : "")};
+    if (right > width + 1 && !clipped(element) && (widest === null || right > widest.right)) {
+      const classes = typeof element.className === "string" && element.className
+        ? "." + element.className.trim().split(/\\s+/).join(".") : "";
+      widest = {right, element: element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") + classes};
     }
   }
   return {scrollWidth: document.documentElement.scrollWidth, width, widest};
