@@ -34,7 +34,7 @@ from dashboard.services import similarity_request
 from deadlines import services as deadline_services
 from deadlines.forms import ExtensionForm
 from deadlines.overview import item_from_key
-from gradebook.selectors.pages import learner_enrolment
+from gradebook.selectors.pages import course_learner_or_404
 from grading.comments import submission_comment_add
 from grading.models import Exercise, Submission
 
@@ -86,10 +86,7 @@ def overview(request: HttpRequest, course_slug: str) -> HttpResponse:
 @teaching_staff_required
 @require_GET
 def learner(request: HttpRequest, course_slug: str, user_pk: int) -> HttpResponse:
-    course = get_object_or_404(Course, slug=course_slug)
-    enrolment = learner_enrolment(course=course, user_pk=user_pk)
-    if enrolment is None:
-        raise Http404("No such learner in this course.")
+    course, enrolment = course_learner_or_404(course_slug=course_slug, user_pk=user_pk)
     return render(
         request,
         "dashboard/learner.html",
@@ -106,9 +103,7 @@ def learner(request: HttpRequest, course_slug: str, user_pk: int) -> HttpRespons
 @handles_application_errors
 def extension_grant(request: HttpRequest, course_slug: str, user_pk: int) -> HttpResponse:
     """Grant an extension from the learner's page (the deadlines app's service) and come back."""
-    course = get_object_or_404(Course, slug=course_slug)
-    if learner_enrolment(course=course, user_pk=user_pk) is None:
-        raise Http404("No such learner in this course.")
+    course, _ = course_learner_or_404(course_slug=course_slug, user_pk=user_pk)
     form = ExtensionForm({**request.POST.dict(), "learner": str(user_pk)})
     if not form.is_valid():
         problems = "; ".join(

@@ -17,7 +17,13 @@ from django.db.models import Count, Max
 from courseware.models import Course, Enrolment, ExerciseProgress, LessonRead, QuizAttempt
 from courseware.selectors.progress import kept_attempt
 from gradebook.models import GradeOverride
-from gradebook.penalties import NO_PENALTY, LateCheck, Penalty, late_penalties
+from gradebook.penalties import (
+    NO_PENALTY,
+    LateCheck,
+    Penalty,
+    course_has_due_dates,
+    late_penalties,
+)
 from gradebook.selectors.items import EXERCISE, LESSONS, QUIZ, CourseItems, GradeItem
 
 Key = tuple[int, int]  # (user pk, module or quiz pk)
@@ -169,6 +175,7 @@ def gradebook_rows(
         return []
     progress = _progress(course=course, user_ids=user_ids)
     overrides = progress.overrides
+    may_be_late = course_has_due_dates(course=course)
     table: list[list[GradeCell]] = []
     checks: list[tuple[int, int, LateCheck]] = []  # (row, column, check) of work done
     for row_index, user_id in enumerate(user_ids):
@@ -178,11 +185,13 @@ def gradebook_rows(
             override = overrides.get((user_id, item.key))
             if override is not None:
                 cell = replace(cell, override=override)
-            if cell.done_at is not None:
+            if may_be_late and cell.done_at is not None:
                 checks.append((row_index, column, LateCheck(user_id, item.key, cell.done_at)))
             cells.append(cell)
         table.append(cells)
-    penalties = late_penalties(course=course, checks=[check for _, _, check in checks])
+    penalties = (
+        late_penalties(course=course, checks=[check for _, _, check in checks]) if checks else {}
+    )
     if penalties:
         for row_index, column, check in checks:
             penalty = penalties.get(check)
