@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Max
 from django.db.models.functions import Coalesce
 
 from courseware.models import Course, LessonRead, QuizAttempt
@@ -45,48 +45,46 @@ class ExerciseStruggle:
     passed: bool  # one of the learner's submissions got full marks
 
 
-FINISHED = [GradingRun.Status.GRADED, GradingRun.Status.FAILED]
+def _is_pass(status: str, points: float | None, max_points: float | None) -> bool:
+    if status != GradingRun.Status.GRADED or not max_points:
+        return False
+    return (points or 0.0) >= max_points
 
 
 def struggles(*, course: Course, user_ids: list[int]) -> dict[int, list[ExerciseStruggle]]:
-    """Learner pk -> per exercise they submitted to: how many of their submissions failed.
-
-    A submission counts by its latest finished grading; the database finds it and counts per
-    learner and exercise, so only one row per learner and exercise comes back."""
-    latest_finished = GradingRun.objects.filter(
-        submission=OuterRef("pk"), status__in=FINISHED
-    ).order_by("-number")
-    counted = (
-        Submission.objects.filter(exercise__module__course=course, user_id__in=user_ids)
-        .annotate(
-            run_status=Subquery(latest_finished.values("status")[:1]),
-            run_points=Subquery(latest_finished.values("points")[:1]),
-            run_max_points=Subquery(latest_finished.values("max_points")[:1]),
+    """Learner pk -> per exercise they submitted to: how many of their submissions failed."""
+    latest: dict[int, tuple[int, int, int, bool]] = {}  # submission -> (number, user, ex, pass)
+    for submission_id, user_id, exercise_id, number, status, points, max_points in (
+        GradingRun.objects.filter(
+            submission__exercise__module__course=course,
+            submission__user_id__in=user_ids,
+            status__in=[GradingRun.Status.GRADED, GradingRun.Status.FAILED],
         )
-        .annotate(
-            is_pass=Case(
-                When(
-                    run_status=GradingRun.Status.GRADED,
-                    run_max_points__gt=0,
-                    run_points__gte=F("run_max_points"),
-                    then=Value(True),
-                ),
-                default=Value(False),
-            )
-        )
-        .filter(run_status__isnull=False)
         .order_by()
-        .values("user_id", "exercise_id")
-        .annotate(
-            failed=Count("pk", filter=Q(is_pass=False)),
-            passes=Count("pk", filter=Q(is_pass=True)),
+        .values_list(
+            "submission_id",
+            "submission__user_id",
+            "submission__exercise_id",
+            "number",
+            "status",
+            "points",
+            "max_points",
         )
-        .values_list("user_id", "exercise_id", "failed", "passes")
-    )
-    rows = sorted(counted)
-    exercises = Exercise.objects.in_bulk({exercise_id for _, exercise_id, _, _ in rows})
+    ):
+        known = latest.get(submission_id)
+        if known is None or number > known[0]:
+            latest[submission_id] = (
+                number,
+                user_id,
+                exercise_id,
+                _is_pass(status, points, max_points),
+            )
+    counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])  # failed, passed
+    for _, user_id, exercise_id, is_pass in latest.values():
+        counts[(user_id, exercise_id)][1 if is_pass else 0] += 1
+    exercises = Exercise.objects.in_bulk({exercise_id for _, exercise_id in counts})
     found: dict[int, list[ExerciseStruggle]] = defaultdict(list)
-    for user_id, exercise_id, failed, passes in rows:
+    for (user_id, exercise_id), (failed, passes) in sorted(counts.items()):
         found[user_id].append(
             ExerciseStruggle(exercise=exercises[exercise_id], failed=failed, passed=passes > 0)
         )
