@@ -187,24 +187,25 @@ def module_progress_for_user(*, user: Any, course: Course) -> list[ModuleProgres
 
 
 def course_outline_for_user(
-    *, user: Any, course: Course
+    *, user: Any, course: Course, progress: list[ModuleProgress] | None = None
 ) -> list[tuple[Module, ModuleProgress | None]]:
-    """The course page's rows: each active module (with its lessons and quiz) and its progress."""
-    progress = {item.module.pk: item for item in module_progress_for_user(user=user, course=course)}
-    return [(module, progress.get(module.pk)) for module in course_modules(course=course)]
+    """The course page's rows: each active module (with its lessons and quiz) and its progress
+    (`progress`: the learner's, when the caller has read it already)."""
+    if progress is None:
+        progress = module_progress_for_user(user=user, course=course)
+    by_module = {item.module.pk: item for item in progress}
+    return [(module, by_module.get(module.pk)) for module in course_modules(course=course)]
 
 
 def module_with_progress(
-    *, user: Any, course: Course, module_slug: str
+    *, user: Any, course: Course, module_slug: str, progress: list[ModuleProgress] | None = None
 ) -> tuple[Module, ModuleProgress] | None:
     """An active module of the course (with its lessons and quiz) and the learner's progress
-    in it, or None when the course has no such active module."""
+    in it (`progress`: the learner's, when the caller has read it already), or None when the
+    course has no such active module."""
     module = next((m for m in course_modules(course=course) if m.slug == module_slug), None)
     if module is None:
         return None
-    progress = next(
-        item
-        for item in module_progress_for_user(user=user, course=course)
-        if item.module.pk == module.pk
-    )
-    return module, progress
+    if progress is None:
+        progress = module_progress_for_user(user=user, course=course)
+    return module, next(item for item in progress if item.module.pk == module.pk)
