@@ -57,16 +57,10 @@ class Penalty:
 NO_PENALTY = Penalty()
 
 
-def course_has_due_dates(*, course: Course) -> bool:
-    """Whether any work of the course can be late at all: a course without a due date needs
-    no check (the gradebook then asks none, for any number of learners)."""
-    return DueDate.objects.filter(course=course).exists()
-
-
 def late_penalties(*, course: Course, checks: Sequence[LateCheck]) -> dict[LateCheck, Penalty]:
     """The penalty of each check that is late; checks left out are on time (NO_PENALTY)."""
     dated = [check for check in checks if check.done_at is not None]
-    if not dated or not course_has_due_dates(course=course):
+    if not dated or not DueDate.objects.filter(course=course).exists():
         return {}
     schedule = due_schedule(course_id=course.pk, user_ids={check.user_id for check in dated})
     items: dict[str, Item] = {}
