@@ -12,7 +12,7 @@ from certificates.models import Certificate
 from content.importer import course_import
 from courseware.models import QuizAttempt
 from tests.browser.conftest import screenshot
-from tests.courseware.helpers import right_answers
+from tests.courseware.helpers import answer_quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,19 +22,6 @@ PASSWORD = "a-long-password-1"
 def _module_requirements(page, base: str, module_slug: str) -> str:
     page.goto(f"{base}/courses/mini/modules/{module_slug}/")
     return str(page.locator("ul.requirements").inner_text())
-
-
-def _answer_the_quiz(page, attempt: QuizAttempt) -> None:
-    for key, answer in right_answers(attempt).items():
-        name = f"q-{key}"
-        if isinstance(answer, list):
-            for letter in answer:
-                page.check(f'input[name="{name}"][value="{letter}"]')
-        elif attempt.option_order.get(key):
-            page.check(f'input[name="{name}"][value="{answer}"]')
-        else:
-            text = repr(answer) if isinstance(answer, float) else str(answer)
-            page.fill(f'input[name="{name}"]', text)
 
 
 def test_a_learner_finishes_the_course_and_the_certificate_verifies_logged_out(
@@ -76,7 +63,7 @@ def test_a_learner_finishes_the_course_and_the_certificate_verifies_logged_out(
     page.click("a:has-text('Go to the quiz')")
     page.click("button:has-text('Start')")
     page.wait_for_url("**/attempts/*/")
-    _answer_the_quiz(page, QuizAttempt.objects.get(user__username="ada"))
+    answer_quiz(page, QuizAttempt.objects.get(user__username="ada"))
     page.click("button:has-text('Submit for scoring')")
     page.wait_for_url("**/results/")
     assert "Module complete." in _module_requirements(page, base, "basics")

@@ -65,7 +65,8 @@ def test_editor_keyboard_draft_and_live_result(worker, exercise, live_server, pa
     light = _background(page)
     screenshot(page, "code-editor-light")
     page.emulate_media(color_scheme="dark")
-    page.wait_for_function(f"() => {BACKGROUND} === 'rgb(40, 44, 52)'")
+    # One Dark on the site's dark code background (#161a21), where its colours pass 4.5:1.
+    page.wait_for_function(f"() => {BACKGROUND} === 'rgb(22, 26, 33)'")
     screenshot(page, "code-editor-dark")
     page.emulate_media(color_scheme="light")
     page.wait_for_function(f"() => {BACKGROUND} === '{light}'")

@@ -15,7 +15,7 @@ from courseware.models import QuizAttempt
 from courseware.services import quiz_attempt_submit
 from tests.browser.conftest import screenshot
 from tests.courseware.factories import PASSWORD, UserFactory
-from tests.courseware.helpers import right_answers
+from tests.courseware.helpers import answer_quiz, right_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,17 +88,7 @@ def test_submit_with_unanswered_questions_asks_and_the_counter_is_live(
 def test_a_fully_answered_quiz_submits_without_asking(browser, live_server, mini_course_dir, page):
     course_import(path=mini_course_dir)
     attempt = _start(page, live_server.url)
-    for key, answer in right_answers(attempt).items():
-        name = f"q-{key}"
-        if isinstance(answer, list):
-            for letter in answer:
-                page.check(f'input[name="{name}"][value="{letter}"]')
-        elif attempt.option_order.get(key):
-            page.check(f'input[name="{name}"][value="{answer}"]')
-        else:
-            page.fill(
-                f'input[name="{name}"]', repr(answer) if isinstance(answer, float) else str(answer)
-            )
+    answer_quiz(page, attempt)
     assert page.inner_text("#answered-count") == "5"
     assert page.is_hidden("#unanswered-note")
 
