@@ -16,14 +16,16 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import { python } from "@codemirror/lang-python";
 import {
   bracketMatching,
+  HighlightStyle,
   defaultHighlightStyle,
   indentOnInput,
   indentUnit,
   syntaxHighlighting,
 } from "@codemirror/language";
 import { highlightSelectionMatches, search, searchKeymap } from "@codemirror/search";
-import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
+import { Compartment, EditorState, Prec, StateEffect, StateField } from "@codemirror/state";
 import { oneDark } from "@codemirror/theme-one-dark";
+import { tags } from "@lezer/highlight";
 import {
   Decoration,
   EditorView,
@@ -43,7 +45,28 @@ const lightTheme = [
   EditorView.theme({}, { dark: false }),
   syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
 ];
-const darkTheme = [oneDark];
+// One Dark on the site's darker code background (static/css/site.css, --code-bg): on One Dark's
+// own #282c34, with the active line's tint, its violet keywords and grey comments fall under
+// 4.5:1. Here every token colour is at least 5:1, the active line included.
+const darkCodeBackground = "#161a21";
+const darkActiveLine = "#1e2330";
+const darkMuted = "#8d97a8";
+const darkTheme = [
+  oneDark,
+  // Above One Dark's own rules of the same specificity, which would otherwise win.
+  Prec.highest(
+    EditorView.theme(
+      {
+        "&": { backgroundColor: darkCodeBackground },
+        ".cm-gutters": { backgroundColor: darkCodeBackground, color: darkMuted },
+        ".cm-activeLine": { backgroundColor: darkActiveLine },
+        ".cm-activeLineGutter": { backgroundColor: darkActiveLine },
+      },
+      { dark: true },
+    ),
+  ),
+  Prec.high(syntaxHighlighting(HighlightStyle.define([{ tag: tags.comment, color: darkMuted }]))),
+];
 
 // The line a grading's error points at, marked until the code changes.
 const markLine = StateEffect.define();
@@ -71,7 +94,8 @@ const layout = EditorView.theme({
     borderRadius: "8px",
     margin: "0.3rem 0 0.75rem",
   },
-  "&.cm-focused": { outline: "3px solid #2f5bd3", outlineOffset: "2px" },
+  // The site's accent (static/css/site.css), light or dark with the colour scheme.
+  "&.cm-focused": { outline: "3px solid var(--accent)", outlineOffset: "2px" },
   ".cm-scroller": {
     fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
     minHeight: "18em",

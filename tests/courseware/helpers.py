@@ -20,6 +20,21 @@ def right_answers(attempt: QuizAttempt) -> dict[str, Any]:
     return answers
 
 
+def answer_quiz(page, attempt: QuizAttempt) -> None:
+    """Give every question of the attempt open in the (Playwright) page its right answer, by
+    clicking and typing."""
+    for key, answer in right_answers(attempt).items():
+        name = f"q-{key}"
+        if isinstance(answer, list):
+            for letter in answer:
+                page.check(f'input[name="{name}"][value="{letter}"]')
+        elif attempt.option_order.get(key):
+            page.check(f'input[name="{name}"][value="{answer}"]')
+        else:
+            text = repr(answer) if isinstance(answer, float) else str(answer)
+            page.fill(f'input[name="{name}"]', text)
+
+
 WRONG = {
     "q-numeric": "7",
     "q-text": "no idea",

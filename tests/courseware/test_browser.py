@@ -14,7 +14,7 @@ import pytest
 from content.importer import course_import
 from courseware.models import Quiz, QuizAttempt
 from tests.courseware.factories import PASSWORD, UserFactory
-from tests.courseware.helpers import right_answers
+from tests.courseware.helpers import answer_quiz, right_answers
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -115,18 +115,7 @@ def test_a_learner_signs_up_and_takes_every_chapter_quiz(browser, live_server, g
         page.goto(f"{base}/courses/gen-ai-guide/modules/{module}/quiz/")
         page.click("button:has-text('Start')")
         attempt = QuizAttempt.objects.get(user__username="quiztaker", quiz__module__slug=module)
-        for key, answer in right_answers(attempt).items():
-            name = f"q-{key}"
-            if isinstance(answer, list):
-                for letter in answer:
-                    page.check(f'input[name="{name}"][value="{letter}"]')
-            elif attempt.option_order.get(key):
-                page.check(f'input[name="{name}"][value="{answer}"]')
-            else:
-                page.fill(
-                    f'input[name="{name}"]',
-                    repr(answer) if isinstance(answer, float) else str(answer),
-                )
+        answer_quiz(page, attempt)
         wait_for_autosave(page)
         if number == 1:
             # Save, then load the page again: every answer is still there.
