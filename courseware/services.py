@@ -38,7 +38,7 @@ from courseware.questions import (
     question_variant,
     questions_draw,
 )
-from courseware.signals import score_recorded
+from courseware.signals import progress_recorded, score_recorded
 from deadlines.selectors import late_refusal
 
 MAX_ANSWERS_PER_SAVE = 200
@@ -63,6 +63,8 @@ def lesson_mark_read(*, user_id: int, lesson: Lesson) -> bool:
     with transaction.atomic():
         _, created = LessonRead.objects.get_or_create(user_id=user_id, lesson=lesson)
         enrolment_ensure(user_id=user_id, course_id=lesson.course_id)
+        if created:
+            progress_recorded.send(sender=LessonRead, user_id=user_id, course_id=lesson.course_id)
     return created
 
 
@@ -140,7 +142,7 @@ def _attempt_for_update(*, attempt_id: int, user_id: int) -> QuizAttempt:
     attempt = (
         QuizAttempt.objects.select_for_update(of=("self",))
         .filter(pk=attempt_id, user_id=user_id)
-        .select_related("quiz")
+        .select_related("quiz__module")
         .first()
     )
     if attempt is None:
@@ -254,6 +256,9 @@ def quiz_attempt_submit(*, attempt_id: int, user_id: int) -> tuple[QuizAttempt, 
             score_recorded.send(
                 sender=QuizAttempt, kind="quiz", user_id=user_id, quiz_id=attempt.quiz_id
             )
+            progress_recorded.send(
+                sender=QuizAttempt, user_id=user_id, course_id=attempt.quiz.module.course_id
+            )
         attempt.refresh_from_db()
     return attempt, bool(claimed)
 
@@ -300,6 +305,7 @@ def exercise_score_record(
             module_id=module_id,
             exercise_slug=exercise_slug,
         )
+        progress_recorded.send(sender=ExerciseProgress, user_id=user_id, course_id=course_id)
 
 
 def course_enrol(*, user_id: int, course: Course) -> None:

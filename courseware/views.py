@@ -39,10 +39,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(course_slug)
-    rows = selectors.course_outline_for_user(user=request.user, course=course)
+    # Read once: the outline, the next step and the completion all follow from it.
+    progress = selectors.module_progress_for_user(user=request.user, course=course)
+    rows = selectors.course_outline_for_user(user=request.user, course=course, progress=progress)
     role = selectors.course_role_of(user=request.user, course=course)
-    next_step = selectors.course_next_step(user=request.user, course=course)
-    completion = selectors.course_completion(course=course, user=request.user)
+    next_step = selectors.course_next_step(user=request.user, course=course, progress=progress)
+    completion = selectors.course_completion(course=course, user=request.user, progress=progress)
     return render(
         request,
         "courseware/course.html",
@@ -58,14 +60,17 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
     course = _course(course_slug)
+    every_module = selectors.module_progress_for_user(user=request.user, course=course)
     found = selectors.module_with_progress(
-        user=request.user, course=course, module_slug=module_slug
+        user=request.user, course=course, module_slug=module_slug, progress=every_module
     )
     if found is None:
         raise Http404(gettext("No such module"))
     module, progress = found
     read_ids = selectors.lessons_read_ids(user=request.user, course=course)
-    completion = selectors.course_completion(course=course, user=request.user)
+    completion = selectors.course_completion(
+        course=course, user=request.user, progress=every_module
+    )
     return render(
         request,
         "courseware/module.html",

@@ -17,6 +17,7 @@ EXERCISE = "exercises/<slug:module_slug>/<slug:exercise_slug>"
 urlpatterns += [
     path(f"{EXERCISE}/submissions/", views.submissions, name="submissions"),
     path(f"{EXERCISE}/similarity/", views.similarity, name="similarity"),
+    path(f"{EXERCISE}/similarity/compute/", views.similarity_compute, name="similarity_compute"),
     path(
         f"{EXERCISE}/submissions/<int:pk>/comments/",
         views.submission_comment,

@@ -24,17 +24,18 @@ from dashboard.selectors.exercise_stats import exercise_stats
 from dashboard.selectors.heatmap import active_learners, course_heatmap
 from dashboard.selectors.learner import learner_page
 from dashboard.selectors.paging import page_of
-from dashboard.selectors.similarity import exercise_similarity
+from dashboard.selectors.similarity import stored_similarity
 from dashboard.selectors.submissions import (
     STATUSES,
     SubmissionQuery,
     exercise_in_course,
     exercise_submissions,
 )
+from dashboard.services import similarity_request
 from deadlines import services as deadline_services
 from deadlines.forms import ExtensionForm
 from deadlines.overview import item_from_key
-from gradebook.selectors.pages import learner_enrolment
+from gradebook.selectors.pages import course_learner_or_404
 from grading.comments import submission_comment_add
 from grading.models import Exercise, Submission
 
@@ -86,10 +87,7 @@ def overview(request: HttpRequest, course_slug: str) -> HttpResponse:
 @teaching_staff_required
 @require_GET
 def learner(request: HttpRequest, course_slug: str, user_pk: int) -> HttpResponse:
-    course = get_object_or_404(Course, slug=course_slug)
-    enrolment = learner_enrolment(course=course, user_pk=user_pk)
-    if enrolment is None:
-        raise Http404(gettext("No such learner in this course."))
+    course, enrolment = course_learner_or_404(course_slug=course_slug, user_pk=user_pk)
     return render(
         request,
         "dashboard/learner.html",
@@ -106,9 +104,7 @@ def learner(request: HttpRequest, course_slug: str, user_pk: int) -> HttpRespons
 @handles_application_errors
 def extension_grant(request: HttpRequest, course_slug: str, user_pk: int) -> HttpResponse:
     """Grant an extension from the learner's page (the deadlines app's service) and come back."""
-    course = get_object_or_404(Course, slug=course_slug)
-    if learner_enrolment(course=course, user_pk=user_pk) is None:
-        raise Http404(gettext("No such learner in this course."))
+    course, _ = course_learner_or_404(course_slug=course_slug, user_pk=user_pk)
     form = ExtensionForm({**request.POST.dict(), "learner": str(user_pk)})
     if not form.is_valid():
         problems = "; ".join(
@@ -196,11 +192,24 @@ def submission_comment(
 def similarity(
     request: HttpRequest, course_slug: str, module_slug: str, exercise_slug: str
 ) -> HttpResponse:
-    """Pairs of learners with much code in common, computed on request, for review only."""
+    """The last similarity report of the exercise, for review only, and whether a new one is
+    being computed (by a task: the page never computes it)."""
     course = get_object_or_404(Course, slug=course_slug)
     exercise = _exercise(course, module_slug, exercise_slug)
     return render(
         request,
         "dashboard/similarity.html",
-        {"course": course, "exercise": exercise, "report": exercise_similarity(exercise=exercise)},
+        {"course": course, "exercise": exercise, "stored": stored_similarity(exercise=exercise)},
     )
+
+
+@teaching_staff_required
+@require_POST
+def similarity_compute(
+    request: HttpRequest, course_slug: str, module_slug: str, exercise_slug: str
+) -> HttpResponse:
+    """Ask for a fresh report (queued once, however often asked) and go back to the page."""
+    course = get_object_or_404(Course, slug=course_slug)
+    exercise = _exercise(course, module_slug, exercise_slug)
+    similarity_request(exercise=exercise)
+    return redirect("dashboard:similarity", course.slug, module_slug, exercise_slug)

@@ -33,7 +33,9 @@ pick_base() {
     fi
 }
 
-[ -s static/js/editor.bundle.js ] || make -s static/js/editor.bundle.js
+# The editor bundle of the app image: make rebuilds it when the lock or the source is newer, so a
+# stale bundle is never shipped.
+make -s static/js/editor.bundle.js
 
 # The build context: the repository's files (tracked, or new and not ignored) and the editor
 # bundle, which is ignored by git because `make setup` builds it. -h follows symbolic links

@@ -27,9 +27,9 @@ from gradebook.selectors.pages import (
     SORTS,
     STATUSES,
     GradebookQuery,
+    course_learner_or_404,
     gradebook_page,
     gradebook_rows_all,
-    learner_enrolment,
 )
 from gradebook.selectors.submissions import exercise_of_course, exercise_test_ids
 from grading.models import Exercise
@@ -108,10 +108,7 @@ def _csv(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
 @teaching_staff_required
 @require_GET
 def learner(request: HttpRequest, course_slug: str, user_pk: int) -> HttpResponse:
-    course = get_object_or_404(Course, slug=course_slug)
-    enrolment = learner_enrolment(course=course, user_pk=user_pk)
-    if enrolment is None:
-        raise Http404(gettext("No such learner in this course."))
+    course, enrolment = course_learner_or_404(course_slug=course_slug, user_pk=user_pk)
     return render(
         request,
         "gradebook/learner.html",

@@ -22,7 +22,12 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from courseware.services import exercise_score_record
-from grading.feedback import feedback_from_outcome, feedback_to_json
+from grading.feedback import (
+    feedback_from_outcome,
+    feedback_to_json,
+    hidden_details_from_outcome,
+    hidden_details_to_json,
+)
 from grading.models import Exercise, GradingRun, RunRecord
 from grading.observing import record_grading_metrics
 from grading.pipeline import (
@@ -99,6 +104,7 @@ def grading_run_execute(*, run_pk: int, redelivered: bool = False) -> str:
             outcome=outcome,
             exercise=exercise,
             exercise_hash=exercise.content_hash,
+            hidden_tests=hidden_details_to_json(hidden_details_from_outcome(outcome=outcome)),
         )
         if not finished:
             return "lost-claim"

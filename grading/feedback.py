@@ -5,12 +5,16 @@ see (hidden tests by name, points and the author's hint only). The result is sto
 `GradingRun.feedback` as JSON by `feedback_to_json` and read back by `feedback_from_json`, the
 one codec: templates, the API and `manage.py grade` read the typed `Feedback`, never the JSON.
 Rows written by older versions of the code may lack keys; the decoder gives them defaults.
+
+What the hidden tests printed and raised is kept apart (`HiddenTestDetail`, stored on
+`GradingRun.hidden_tests`): it shows the hidden tests' inputs and expectations, so only the
+course's teaching staff read it, merged back into the feedback by `staff_feedback`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from grading.causes import Cause
@@ -90,6 +94,39 @@ def feedback_from_outcome(*, outcome: GradingOutcome, test_hints: Mapping[str, s
         timings=dict(outcome.timings),
         cause=outcome.cause,
     )
+
+
+@dataclass(frozen=True)
+class HiddenTestDetail:
+    """What one hidden test printed and raised: for the course's teaching staff only."""
+
+    grade_id: str
+    output: str = ""
+    traceback: str = ""
+
+
+def hidden_details_from_outcome(*, outcome: GradingOutcome) -> tuple[HiddenTestDetail, ...]:
+    """The hidden tests' own output and tracebacks, which the learner's feedback leaves out."""
+    return tuple(
+        HiddenTestDetail(
+            grade_id=cell.grade_id, output=cell.hidden_output, traceback=cell.hidden_traceback
+        )
+        for cell in outcome.cells
+        if cell.hidden and (cell.hidden_output or cell.hidden_traceback)
+    )
+
+
+def staff_feedback(*, feedback: Feedback, hidden: Sequence[HiddenTestDetail]) -> Feedback:
+    """The unmasked feedback the teaching staff see: the learner's, with each hidden test's
+    output and traceback put back."""
+    by_id = {detail.grade_id: detail for detail in hidden}
+    cells = tuple(
+        replace(cell, output=by_id[cell.grade_id].output, traceback=by_id[cell.grade_id].traceback)
+        if cell.hidden and cell.grade_id in by_id
+        else cell
+        for cell in feedback.cells
+    )
+    return replace(feedback, cells=cells)
 
 
 # ---------------------------------------------------------------------------- the codec
@@ -195,6 +232,29 @@ def _cause_from_json(data: object) -> Cause | None:
         cell_id=_text(data, "cell_id"),
         line=_line(data),
         code=_text(data, "code"),
+    )
+
+
+def hidden_details_to_json(details: Sequence[HiddenTestDetail]) -> list[JsonObject]:
+    """The stored form of the hidden tests' details (GradingRun.hidden_tests) and the staff
+    API's."""
+    return [
+        {"grade_id": detail.grade_id, "output": detail.output, "traceback": detail.traceback}
+        for detail in details
+    ]
+
+
+def hidden_details_from_json(data: object) -> tuple[HiddenTestDetail, ...]:
+    if not isinstance(data, list):
+        return ()
+    return tuple(
+        HiddenTestDetail(
+            grade_id=_text(item, "grade_id"),
+            output=_text(item, "output"),
+            traceback=_text(item, "traceback"),
+        )
+        for item in data
+        if isinstance(item, dict)
     )
 
 

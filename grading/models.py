@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy
 
-from grading.feedback import Feedback, feedback_from_json
+from grading.feedback import (
+    Feedback,
+    HiddenTestDetail,
+    feedback_from_json,
+    hidden_details_from_json,
+    staff_feedback,
+)
 
 
 class Exercise(models.Model):
@@ -156,6 +162,10 @@ class GradingRun(RunRecord):
     # Times the watchdog sent the run to the broker again (lost task or vanished worker).
     requeues = models.PositiveIntegerField(default=0)
     exercise_hash = models.CharField(max_length=64, blank=True)
+    # What the hidden tests printed and raised (grading.feedback.hidden_details_to_json): it
+    # reveals the hidden tests, so only the course's teaching staff read it (`staff_feedback`),
+    # never the learner's pages, API or export.
+    hidden_tests = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["submission", "number"]
@@ -170,6 +180,15 @@ class GradingRun(RunRecord):
 
     def __str__(self) -> str:
         return f"Grading {self.number} of submission {self.submission_id}: {self.status}"
+
+    @property
+    def hidden_test_details(self) -> tuple[HiddenTestDetail, ...]:
+        return hidden_details_from_json(self.hidden_tests)
+
+    @property
+    def staff_feedback(self) -> Feedback:
+        """The unmasked feedback, for the course's teaching staff only."""
+        return staff_feedback(feedback=self.learner_feedback, hidden=self.hidden_test_details)
 
 
 class HintReveal(models.Model):

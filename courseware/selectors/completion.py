@@ -153,11 +153,15 @@ def _passed_exercises(
     return passed
 
 
-def course_completion(*, course: Course, user: Any) -> CourseCompletion:
-    """The course's rule applied to the learner (anonymous: nothing done), module by module."""
+def course_completion(
+    *, course: Course, user: Any, progress: list[ModuleProgress] | None = None
+) -> CourseCompletion:
+    """The course's rule applied to the learner (anonymous: nothing done), module by module;
+    `progress` is the learner's, when the caller has read it already (the course page)."""
     user_id = user.pk if user.is_authenticated else 0
     rule = CompletionRule.of(course)
-    progress = progress_by_user(course=course, user_ids=[user_id])[user_id]
+    if progress is None:
+        progress = progress_by_user(course=course, user_ids=[user_id])[user_id]
     catalogue = _active_exercises(course)
     passed = _passed_exercises(
         course=course, user_id=user_id, catalogue=catalogue, percent=rule.exercise_percent

@@ -19,7 +19,7 @@ from django.urls import reverse
 from courseware.models import Course, ExerciseProgress, Module
 from courseware.selectors.completion import SCORE_EPSILON
 from courseware.selectors.course import course_modules, lessons_read_ids
-from courseware.selectors.progress import module_progress_for_user
+from courseware.selectors.progress import ModuleProgress, module_progress_for_user
 
 
 @dataclass(frozen=True)
@@ -42,19 +42,23 @@ def _exercises_by_module(*, course: Course) -> dict[int, list[tuple[str, str, fl
     return by_module
 
 
-def course_next_step(*, user: Any, course: Course) -> NextStep | None:
+def course_next_step(
+    *, user: Any, course: Course, progress: list[ModuleProgress] | None = None
+) -> NextStep | None:
     """The first thing in course order the learner has not done; None when all is done (or
-    for a visitor who is not logged in)."""
+    for a visitor who is not logged in). `progress`: the learner's, when already read."""
     if not user.is_authenticated:
         return None
     read = lessons_read_ids(user=user, course=course)
     quiz_mark = course.completion_quiz_percent / 100
+    if progress is None:
+        progress = module_progress_for_user(user=user, course=course)
     quizzes_done = {
-        progress.quiz.pk
-        for progress in module_progress_for_user(user=user, course=course)
-        if progress.quiz is not None
-        and progress.quiz_score is not None
-        and progress.quiz_score + SCORE_EPSILON >= quiz_mark
+        item.quiz.pk
+        for item in progress
+        if item.quiz is not None
+        and item.quiz_score is not None
+        and item.quiz_score + SCORE_EPSILON >= quiz_mark
     }
     exercise_mark = course.completion_exercise_percent / 100
     passed = {

@@ -92,19 +92,25 @@ def _exercise_totals(
     ).values_list("user_id", "module_id", "exercise_key", "best_points", "max_points"):
         scores[(user_id, module_id)][key] = (best, max_points)
     totals: dict[tuple[int, int], _ExerciseTotals] = {}
-    module_ids = {module_id for _, module_id in scores} | set(listed)
+    # What a learner with no score in a module has there: computed once per module, shared.
+    untouched = {
+        module_id: _ExerciseTotals(total=len(exercises), max_points=sum(exercises.values()))
+        for module_id, exercises in listed.items()
+    }
+    for (user_id, module_id), mine in scores.items():
+        exercises = listed.get(module_id, {})
+        unlisted = [most for slug, (_, most) in mine.items() if slug not in exercises]
+        base = untouched.get(module_id)
+        totals[(user_id, module_id)] = _ExerciseTotals(
+            done=len(mine),
+            passed=sum(1 for best, most in mine.values() if most > 0 and best >= most),
+            total=len(exercises) + len(unlisted),
+            points=sum(best for best, _ in mine.values()),
+            max_points=(base.max_points if base else 0.0) + sum(unlisted),
+        )
     for user_id in user_ids:
-        for module_id in module_ids:
-            mine = scores.get((user_id, module_id), {})
-            exercises = listed.get(module_id, {})
-            unlisted = {key: score for key, score in mine.items() if key not in exercises}
-            totals[(user_id, module_id)] = _ExerciseTotals(
-                done=len(mine),
-                passed=sum(1 for best, most in mine.values() if most > 0 and best >= most),
-                total=len(exercises) + len(unlisted),
-                points=sum(best for best, _ in mine.values()),
-                max_points=sum(exercises.values()) + sum(most for _, most in unlisted.values()),
-            )
+        for module_id, empty in untouched.items():
+            totals.setdefault((user_id, module_id), empty)
     return totals
 
 
@@ -181,24 +187,25 @@ def module_progress_for_user(*, user: Any, course: Course) -> list[ModuleProgres
 
 
 def course_outline_for_user(
-    *, user: Any, course: Course
+    *, user: Any, course: Course, progress: list[ModuleProgress] | None = None
 ) -> list[tuple[Module, ModuleProgress | None]]:
-    """The course page's rows: each active module (with its lessons and quiz) and its progress."""
-    progress = {item.module.pk: item for item in module_progress_for_user(user=user, course=course)}
-    return [(module, progress.get(module.pk)) for module in course_modules(course=course)]
+    """The course page's rows: each active module (with its lessons and quiz) and its progress
+    (`progress`: the learner's, when the caller has read it already)."""
+    if progress is None:
+        progress = module_progress_for_user(user=user, course=course)
+    by_module = {item.module.pk: item for item in progress}
+    return [(module, by_module.get(module.pk)) for module in course_modules(course=course)]
 
 
 def module_with_progress(
-    *, user: Any, course: Course, module_slug: str
+    *, user: Any, course: Course, module_slug: str, progress: list[ModuleProgress] | None = None
 ) -> tuple[Module, ModuleProgress] | None:
     """An active module of the course (with its lessons and quiz) and the learner's progress
-    in it, or None when the course has no such active module."""
+    in it (`progress`: the learner's, when the caller has read it already), or None when the
+    course has no such active module."""
     module = next((m for m in course_modules(course=course) if m.slug == module_slug), None)
     if module is None:
         return None
-    progress = next(
-        item
-        for item in module_progress_for_user(user=user, course=course)
-        if item.module.pk == module.pk
-    )
-    return module, progress
+    if progress is None:
+        progress = module_progress_for_user(user=user, course=course)
+    return module, next(item for item in progress if item.module.pk == module.pk)

@@ -8,12 +8,17 @@ the colour and the pattern; the text says the same in words, so nothing relies o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import mean
 
 from courseware.models import Cohort, Course, CourseRole, Enrolment, Module
 from courseware.selectors.progress import ModuleProgress, progress_by_user
 
 LEVELS = 4
+
+
+def _mean(values: list[float]) -> float | None:
+    # statistics.mean converts every value to an exact fraction: for the 2 or 3 floats of a
+    # cell, over learners x modules, that was a second of the page at 2,000 learners.
+    return sum(values) / len(values) if values else None
 
 
 def module_completion(cell: ModuleProgress) -> float | None:
@@ -25,13 +30,12 @@ def module_completion(cell: ModuleProgress) -> float | None:
         parts.append(cell.quiz_score or 0.0)
     if cell.exercise_max_points:
         parts.append(min(cell.exercise_points / cell.exercise_max_points, 1.0))
-    return mean(parts) if parts else None
+    return _mean(parts)
 
 
 def module_score(cell: ModuleProgress) -> float | None:
     """The mean of the quiz score and the exercise score the learner has, or None."""
-    scores = [s for s in (cell.quiz_score, cell.exercise_score) if s is not None]
-    return mean(scores) if scores else None
+    return _mean([s for s in (cell.quiz_score, cell.exercise_score) if s is not None])
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ class HeatRow:
     def completion(self) -> float:
         """The learner's completion over the modules that have something to do."""
         shares = [cell.completion for cell in self.cells if cell.completion is not None]
-        return mean(shares) if shares else 0.0
+        return _mean(shares) or 0.0
 
 
 @dataclass(frozen=True)

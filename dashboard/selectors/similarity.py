@@ -4,7 +4,9 @@ taken out as boilerplate. Only listed for the teaching staff to review: nothing 
 learner's record and nothing is acted on.
 
 Bounded: the newest MAX_LEARNERS learners' latest submissions, so at most
-MAX_LEARNERS x (MAX_LEARNERS - 1) / 2 comparisons on one request."""
+MAX_LEARNERS x (MAX_LEARNERS - 1) / 2 comparisons. They run in a Celery task
+(dashboard.tasks.similarity_compute), never in the page's request; the page reads the stored
+report (`stored_similarity`)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any
 from copydetect import CodeFingerprint, compare_files
 from django.db.models import OuterRef, Subquery
 
+from dashboard.models import SimilarityRun
 from grading.models import Exercise, Submission
 
 MAX_LEARNERS = 150
@@ -89,3 +92,55 @@ def exercise_similarity(
                 )
     pairs.sort(key=lambda pair: (-pair.share, pair.first.pk, pair.second.pk))
     return SimilarityReport(compared=len(latest), limited=limited, pairs=pairs)
+
+
+def pairs_to_json(pairs: list[SimilarPair]) -> list[dict[str, Any]]:
+    """The stored form of a report's pairs (SimilarityRun.pairs): submission pks and shares."""
+    return [
+        {
+            "first": pair.first.pk,
+            "second": pair.second.pk,
+            "first_share": pair.first_share,
+            "second_share": pair.second_share,
+            "shared_tokens": pair.shared_tokens,
+        }
+        for pair in pairs
+    ]
+
+
+@dataclass(frozen=True)
+class StoredSimilarity:
+    """The exercise's similarity row as the page shows it: the last report (None before the
+    first is computed) and whether a new one is being computed."""
+
+    run: SimilarityRun | None
+    report: SimilarityReport | None
+
+    @property
+    def is_computing(self) -> bool:
+        return self.run is not None and self.run.is_computing
+
+
+def stored_similarity(*, exercise: Exercise) -> StoredSimilarity:
+    """The last computed report of the exercise, with the pairs' submissions and learners (a
+    pair whose submission is gone is left out), in three queries."""
+    run = SimilarityRun.objects.filter(exercise=exercise).first()
+    if run is None or run.computed_at is None or run.status == SimilarityRun.Status.FAILED:
+        return StoredSimilarity(run=run, report=None)
+    stored = [item for item in run.pairs if isinstance(item, dict)]
+    submissions = Submission.objects.select_related("user").in_bulk(
+        {int(item["first"]) for item in stored} | {int(item["second"]) for item in stored}
+    )
+    pairs = [
+        SimilarPair(
+            first=submissions[int(item["first"])],
+            second=submissions[int(item["second"])],
+            first_share=float(item["first_share"]),
+            second_share=float(item["second_share"]),
+            shared_tokens=int(item["shared_tokens"]),
+        )
+        for item in stored
+        if int(item["first"]) in submissions and int(item["second"]) in submissions
+    ]
+    report = SimilarityReport(compared=run.compared, limited=run.limited, pairs=pairs)
+    return StoredSimilarity(run=run, report=report)

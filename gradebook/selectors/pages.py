@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
@@ -160,3 +162,13 @@ def learner_enrolment(*, course: Course, user_pk: int) -> Enrolment | None:
         .select_related("user", "cohort")
         .first()
     )
+
+
+def course_learner_or_404(*, course_slug: str, user_pk: int) -> tuple[Course, Enrolment]:
+    """The course and one learner's enrolment in it, as the staff pages about one learner (the
+    dashboard's and the gradebook's) look them up: a 404 when either is not there."""
+    course = get_object_or_404(Course, slug=course_slug)
+    enrolment = learner_enrolment(course=course, user_pk=user_pk)
+    if enrolment is None:
+        raise Http404(gettext("No such learner in this course."))
+    return course, enrolment

@@ -14,10 +14,15 @@ from datetime import datetime
 
 from django.db.models import Count, Max
 
-from courseware.models import Course, Enrolment, ExerciseProgress, LessonRead, QuizAttempt
+from courseware.models import Course, Enrolment, ExerciseProgress, LessonRead, Quiz, QuizAttempt
 from courseware.selectors.progress import kept_attempt
 from gradebook.models import GradeOverride
-from gradebook.penalties import NO_PENALTY, LateCheck, Penalty, late_penalties
+from gradebook.penalties import (
+    NO_PENALTY,
+    LateCheck,
+    Penalty,
+    late_penalties,
+)
 from gradebook.selectors.items import EXERCISE, LESSONS, QUIZ, CourseItems, GradeItem
 
 Key = tuple[int, int]  # (user pk, module or quiz pk)
@@ -29,10 +34,26 @@ class GradeCell:
 
     item: GradeItem
     raw: float | None
-    detail: str = ""
+    # The counts `detail` says in words (lessons read, attempts, or points of points): kept as
+    # numbers, as the text is wanted for the shown page only, not for every learner sorted.
+    done: float = 0.0
+    out_of: float = 0.0
     done_at: datetime | None = None
     penalty: Penalty = NO_PENALTY
     override: GradeOverride | None = None
+
+    @property
+    def detail(self) -> str:
+        kind = self.item.kind
+        if kind == LESSONS:
+            return f"{self.done:g}/{self.item.lessons_total} read"
+        if kind == QUIZ:
+            if self.raw is None:
+                return "no attempt"
+            return f"{self.done:g} attempt{'' if self.done == 1 else 's'}"
+        if self.raw is None:
+            return "not submitted"
+        return f"{self.done:g}/{self.out_of:g} points"
 
     @property
     def after_penalty(self) -> float | None:
@@ -84,16 +105,17 @@ def _progress(*, course: Course, user_ids: list[int]) -> _Progress:
         .values_list("user_id", "lesson__module_id", "n", "last")
     }
     attempts: dict[Key, list[tuple[datetime, float]]] = defaultdict(list)
-    keep_rule: dict[int, str] = {}
-    for user_id, quiz_id, keep, score, submitted_at in QuizAttempt.objects.filter(
+    # The course's quizzes first (a few rows): the attempts are then read by quiz, without
+    # joining every attempt to its quiz, module and course.
+    keep_rule = dict(Quiz.objects.filter(module__course=course).values_list("pk", "keep"))
+    for user_id, quiz_id, score, submitted_at in QuizAttempt.objects.filter(
         user_id__in=user_ids,
-        quiz__module__course=course,
+        quiz_id__in=list(keep_rule),
         status=QuizAttempt.Status.SUBMITTED,
-    ).values_list("user_id", "quiz_id", "quiz__keep", "score", "submitted_at"):
+    ).values_list("user_id", "quiz_id", "score", "submitted_at"):
         if submitted_at is None:  # a submitted attempt always has its time; never trust it
             continue
         attempts[(user_id, quiz_id)].append((submitted_at, score or 0.0))
-        keep_rule[quiz_id] = keep
     quizzes = {}
     for key, rows in attempts.items():
         submitted_at, score = kept_attempt(keep=keep_rule[key[1]], attempts=rows)
@@ -117,39 +139,30 @@ def _progress(*, course: Course, user_ids: list[int]) -> _Progress:
     return _Progress(reads=reads, quizzes=quizzes, exercises=exercises, overrides=active)
 
 
-def _points(value: float) -> str:
-    return f"{value:g}"
-
-
 def _raw_cell(item: GradeItem, user_id: int, progress: _Progress) -> GradeCell:
     if item.kind == LESSONS:
         read = progress.reads.get((user_id, item.module.pk))
         if read is None:
-            return GradeCell(item=item, raw=None, detail=f"0/{item.lessons_total} read")
+            return GradeCell(item=item, raw=None)
         count = min(read[0], item.lessons_total)
-        return GradeCell(
-            item=item,
-            raw=count / item.lessons_total,
-            detail=f"{count}/{item.lessons_total} read",
-            done_at=read[1],
-        )
+        return GradeCell(item=item, raw=count / item.lessons_total, done=count, done_at=read[1])
     if item.kind == QUIZ:
         quiz = progress.quizzes.get((user_id, item.object_pk))
         if quiz is None:
-            return GradeCell(item=item, raw=None, detail="no attempt")
+            return GradeCell(item=item, raw=None)
         score, submitted_at, count = quiz
-        plural = "attempt" if count == 1 else "attempts"
-        return GradeCell(item=item, raw=score, detail=f"{count} {plural}", done_at=submitted_at)
+        return GradeCell(item=item, raw=score, done=count, done_at=submitted_at)
     assert item.kind == EXERCISE
     found = progress.exercises.get((user_id, item.module.pk, item.exercise_slug))
     if found is None:
-        return GradeCell(item=item, raw=None, detail="not submitted")
+        return GradeCell(item=item, raw=None)
     best, most, updated_at = found
     most = most or item.max_points
     return GradeCell(
         item=item,
         raw=min(best / most, 1.0) if most else 0.0,
-        detail=f"{_points(best)}/{_points(most)} points",
+        done=best,
+        out_of=most,
         done_at=updated_at,
     )
 

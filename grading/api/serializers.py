@@ -1,4 +1,5 @@
-"""What the grading API shows: never a source notebook, a solution or a hidden test."""
+"""What the grading API shows: never a source notebook, a solution or a hidden test (a hidden
+test's output and traceback go to the course's teaching staff only, StaffRunSerializer)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from rest_framework import serializers
 from courseware.api.serializers import LatePenaltySerializer
 from courseware.models import Module
 from deadlines.selectors import late_penalty_for
-from grading.feedback import feedback_to_json
+from grading.feedback import feedback_to_json, hidden_details_to_json
 from grading.models import Exercise, GradingRun, Submission
 from grading.notebooks import MAX_ANSWER_BYTES, MAX_NOTEBOOK_BYTES
 from grading.selectors import RunPlace, run_place
@@ -104,12 +105,34 @@ class RunSerializer(serializers.ModelSerializer[GradingRun]):
         return feedback_to_json(run.learner_feedback)
 
 
+class HiddenTestDetailSerializer(serializers.Serializer[Any]):
+    """What a hidden test printed and raised (grading.feedback.HiddenTestDetail)."""
+
+    grade_id = serializers.CharField()
+    output = serializers.CharField(allow_blank=True)
+    traceback = serializers.CharField(allow_blank=True)
+
+
 class StaffRunSerializer(RunSerializer):
-    """A run as instructors see it."""
+    """A run as the course's teaching staff see it, with the hidden tests' output and
+    tracebacks."""
+
+    hidden_tests = serializers.SerializerMethodField()
 
     class Meta:
         model = GradingRun
-        fields = [*RunSerializer.Meta.fields, "seed", "failure_detail", "requeues", "deliveries"]
+        fields = [
+            *RunSerializer.Meta.fields,
+            "seed",
+            "failure_detail",
+            "requeues",
+            "deliveries",
+            "hidden_tests",
+        ]
+
+    @extend_schema_field(HiddenTestDetailSerializer(many=True))
+    def get_hidden_tests(self, run: GradingRun) -> list[dict[str, object]]:
+        return hidden_details_to_json(run.hidden_test_details)
 
 
 class RunPlaceSerializer(serializers.Serializer[RunPlace]):

@@ -1,7 +1,9 @@
 /* Optional: saves quiz answers as they change, through the JSON API. The quiz form works the
    same without this script (answers are then saved by the "Save answers" button).
    One request at a time, carrying the latest value of every changed question, so an older
-   save can never land after a newer one. */
+   save can never land after a newer one. Once the form is posted (it carries every answer),
+   or the server refuses the attempt as a whole (submitted in another tab, past its due date),
+   nothing more is sent. */
 (function () {
   "use strict";
   var form = document.getElementById("questions");
@@ -11,6 +13,7 @@
   var timers = {};
   var dirty = {};
   var inFlight = false;
+  var stopped = false;
   form.dataset.pending = "0";
 
   function say(text) { if (status) status.textContent = text; }
@@ -37,7 +40,18 @@
     error.hidden = !message;
   }
 
+  function stop() {
+    stopped = true;
+    dirty = {};
+    Object.keys(timers).forEach(function (id) { clearTimeout(timers[id]); });
+    form.dataset.pending = inFlight ? "1" : "0";
+  }
+
   function flush() {
+    if (stopped) {
+      form.dataset.pending = inFlight ? "1" : "0";
+      return;
+    }
     var ids = Object.keys(dirty);
     form.dataset.pending = String(ids.length + (inFlight ? 1 : 0));
     if (inFlight || !ids.length) return;
@@ -66,12 +80,17 @@
           showError(id, "");
         });
         say(gettext("All answers saved."));
-      } else {
+      } else if (result.body.question) {
         var bad = result.body.question;
         showError(bad, result.body.error || gettext("Not saved."));
-        // The request was refused as a whole: send the other answers again.
+        // One answer was refused, and with it the request: send the other answers again.
         ids.forEach(function (id) { if (id !== bad) dirty[id] = true; });
         say(gettext("Not saved: see the question marked in red."));
+      } else {
+        // The attempt itself was refused (submitted elsewhere, past its due date): sending
+        // again would be refused again. The server's message says why.
+        stop();
+        say(result.body.error || result.body.detail || gettext("Not saved."));
       }
     }).catch(function () {
       say(gettext("Not saved (offline?): press “Save answers” to retry."));
@@ -86,6 +105,10 @@
     flush();
   }
 
+  // After every listener on the form (the confirmation dialog may hold the post back).
+  document.addEventListener("submit", function (event) {
+    if (event.target === form && !event.defaultPrevented) stop();
+  });
   form.addEventListener("change", function (event) {
     var name = event.target.name || "";
     if (name.indexOf("q-") === 0) changed(name.slice(2));

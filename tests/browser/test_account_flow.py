@@ -6,13 +6,12 @@ their data, changes the password, and deletes the account. No page breaks the CS
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 
 from accounts.models import Profile
+from tests.browser.accounts import log_in, sign_up_and_reset_the_password
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,19 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIRST_PASSWORD = "first-long-password-1"
 RESET_PASSWORD = "second-long-password-2"
 CHANGED_PASSWORD = "third-long-password-3"
-
-
-def _log_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
-def _log_out(page) -> None:
-    page.click("header .account-nav button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_a_learner_signs_up_resets_edits_exports_and_deletes(page, live_server) -> None:
@@ -45,40 +31,15 @@ def test_a_learner_signs_up_resets_edits_exports_and_deletes(page, live_server) 
         ),
     )
 
-    # Sign up with an e-mail address: logged in at once (verification is off by default).
-    page.goto(f"{base}/accounts/signup/")
-    page.fill("#id_username", "newcomer")
-    page.fill("#id_email", "newcomer@example.org")
-    page.fill("#id_password1", FIRST_PASSWORD)
-    page.fill("#id_password2", FIRST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    assert page.inner_text("header .account-nav__user") == "newcomer"
-    _log_out(page)
-
-    # Forgot the password: the login page links to the reset form.
-    page.goto(f"{base}/accounts/login/")
-    page.click("text=Forgot your password?")
-    page.fill("#id_email", "newcomer@example.org")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    assert page.inner_text("h1") == "Check your e-mail"
-    assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
-    assert link.startswith(base)
-
-    page.goto(link)
-    assert page.inner_text("h1") == "Choose a new password"
-    page.fill("#id_new_password1", RESET_PASSWORD)
-    page.fill("#id_new_password2", RESET_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    assert page.inner_text("h1") == "Password set"
-
-    _log_in(page, base, "newcomer", FIRST_PASSWORD)
-    assert page.locator(".error-box").count() == 1
-    _log_in(page, base, "newcomer", RESET_PASSWORD)
-    assert page.inner_text("header .account-nav__user") == "newcomer"
+    # Sign up with an e-mail address, then reset the forgotten password from the e-mail.
+    sign_up_and_reset_the_password(
+        page,
+        base,
+        username="newcomer",
+        email="newcomer@example.org",
+        first_password=FIRST_PASSWORD,
+        new_password=RESET_PASSWORD,
+    )
 
     # The account page, from the header: a bad address is refused, a good edit is saved.
     page.click("header .account-nav a[href='/accounts/']")
@@ -130,7 +91,7 @@ def test_a_learner_signs_up_resets_edits_exports_and_deletes(page, live_server) 
     page.wait_for_load_state()
     assert "Your account and everything in it are deleted." in page.inner_text("main")
     assert not get_user_model().objects.filter(username="newcomer").exists()
-    _log_in(page, base, "newcomer", CHANGED_PASSWORD)
+    log_in(page, base, "newcomer", CHANGED_PASSWORD)
     assert page.locator(".error-box").count() == 1
 
     assert csp_errors == []

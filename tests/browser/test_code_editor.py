@@ -13,20 +13,10 @@ from django.contrib.auth import get_user_model
 from grading.models import Draft
 from tests.browser.conftest import screenshot
 from tests.browser.editor import editor_content, fill_code
+from tests.browser.watch import WATCH, assert_clean
 from tests.integration.test_grading_stack import RIGHT
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-# Runs before the page's own scripts in every document of the context: collects what the
-# Content-Security-Policy blocked, and the page's uncaught errors.
-WATCH = """
-window.__violations = [];
-window.__errors = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__violations.push(e.violatedDirective + " " + e.blockedURI);
-});
-window.addEventListener("error", (e) => { window.__errors.push(String(e.message)); });
-"""
 
 EXERCISE = "/exercises/test-course/stable-softmax/"
 
@@ -47,11 +37,6 @@ def _background(page) -> str:
     return page.evaluate(BACKGROUND)
 
 
-def _clean(page) -> None:
-    assert page.evaluate("window.__violations") == []
-    assert page.evaluate("window.__errors") == []
-
-
 def test_editor_keyboard_draft_and_live_result(worker, exercise, live_server, page) -> None:
     page.context.add_init_script(WATCH)
     page.emulate_media(color_scheme="light")
@@ -62,7 +47,7 @@ def test_editor_keyboard_draft_and_live_result(worker, exercise, live_server, pa
     # the editor a flex box): the nonce let its <style> elements in.
     content = editor_content(page)
     content.wait_for()
-    _clean(page)
+    assert_clean(page)
     assert page.is_hidden("#code-answer")
     assert page.evaluate("getComputedStyle(document.querySelector('.cm-editor')).display") == "flex"
     assert page.locator(".cm-lineNumbers .cm-gutterElement").filter(has_text="3").count() == 1
@@ -74,7 +59,7 @@ def test_editor_keyboard_draft_and_live_result(worker, exercise, live_server, pa
     assert keyword.evaluate("e => getComputedStyle(e).color") != page.evaluate(
         "getComputedStyle(document.querySelector('.cm-line')).color"
     )
-    _clean(page)
+    assert_clean(page)
 
     # Themes follow the system, live.
     light = _background(page)
@@ -131,7 +116,7 @@ def test_editor_keyboard_draft_and_live_result(worker, exercise, live_server, pa
     fill_code(page, RIGHT)
     page.click("#submit-graded")
     page.wait_for_selector("#run-live[data-status-url]")
-    _clean(page)
+    assert_clean(page)
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     page.evaluate("window.__marker = 'still here'")
@@ -141,7 +126,7 @@ def test_editor_keyboard_draft_and_live_result(worker, exercise, live_server, pa
     assert page.inner_text("#score") == "5 / 5 points"
     assert page.inner_text("#run-announce") == "Graded: 5 / 5 points"
     assert page.get_attribute("#run-announce", "aria-live") == "polite"
-    _clean(page)
+    assert_clean(page)
     screenshot(page, "code-editor-result-in-place")
 
 
@@ -160,7 +145,7 @@ def test_a_long_grading_shows_its_time_and_limit(worker, exercise, live_server, 
     page.wait_for_selector("#status[data-status=graded]", timeout=90_000)
     assert page.inner_text("#score") == "5 / 5 points"
     assert elapsed.is_hidden()
-    _clean(page)
+    assert_clean(page)
 
 
 def test_without_javascript_the_textarea_and_refresh_still_work(

@@ -15,24 +15,12 @@ from content.importer import course_import
 from courseware.enrolment import enrol_with_role
 from courseware.models import Cohort, Course, CourseRole
 from deadlines.models import CoursePolicy, Extension
+from tests.browser.accounts import log_in, log_out
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-password-1"
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
-def _log_out(page) -> None:
-    page.click("header .account-nav button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _submit(page, form: str, button: str) -> str:
@@ -58,7 +46,7 @@ def test_instructor_sets_dates_and_an_extension(browser, live_server, mini_cours
     extended = (timezone.now() + timedelta(days=5, minutes=30)).strftime("%Y-%m-%dT%H:%M")
     base = live_server.url
 
-    _log_in(page, base, "teacher")
+    log_in(page, base, "teacher", PASSWORD)
     page.goto(f"{base}/courses/mini/")
     page.click("header a:has-text('Deadlines')")
     page.select_option("#due-item", label="Basics: quiz “Basics quiz”")
@@ -77,21 +65,21 @@ def test_instructor_sets_dates_and_an_extension(browser, live_server, mini_cours
     assert "Late and answer policy saved." in _submit(page, "#policy-form", "Save policy")
     assert "Ill, note from the doctor" in page.locator("#extensions").inner_text()
     screenshot(page, "deadlines")
-    _log_out(page)
+    log_out(page)
 
     extension = Extension.objects.get()
     assert (extension.user.username, extension.granted_by) == ("ada", teacher)
     assert CoursePolicy.objects.get(course=course).late == CoursePolicy.Late.CLOSE
 
-    _log_in(page, base, "ada")
+    log_in(page, base, "ada", PASSWORD)
     page.goto(f"{base}/courses/mini/modules/basics/quiz/")
     due = page.inner_text(".due")
     assert "Due:" in due and "extension granted" in due and "due in 5 days" in due
     assert "CET" in due or "CEST" in due
     assert page.locator("button:has-text('Start the attempt')").count() == 1
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, base, "bob")
+    log_in(page, base, "bob", PASSWORD)
     page.goto(f"{base}/courses/mini/modules/basics/quiz/")
     due = page.inner_text(".due")
     assert "Closed:" in due and "closed 2 hours ago" in due and "UTC" in due

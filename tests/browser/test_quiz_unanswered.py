@@ -12,6 +12,7 @@ import pytest
 
 from content.importer import course_import
 from courseware.models import QuizAttempt
+from courseware.services import quiz_attempt_submit
 from tests.browser.conftest import screenshot
 from tests.courseware.factories import PASSWORD, UserFactory
 from tests.courseware.helpers import answer_quiz, right_answers
@@ -94,3 +95,67 @@ def test_a_fully_answered_quiz_submits_without_asking(browser, live_server, mini
     page.click("button:has-text('Submit for scoring')")
     page.wait_for_url("**/results/")
     assert page.locator(".score-big").inner_text() == "100%"
+
+
+def test_an_attempt_submitted_elsewhere_stops_the_autosave(
+    browser, live_server, mini_course_dir, page
+):
+    """The attempt is submitted from another tab; an answer changed here afterwards is refused
+    once (409), the page says why, and the autosave sends nothing more (it used to resend the
+    refused answers for as long as the page stayed open)."""
+    course_import(path=mini_course_dir)
+    attempt = _start(page, live_server.url)
+    saves: list[int] = []
+    page.on(
+        "response",
+        lambda response: (
+            saves.append(response.status) if response.url.endswith("/answers/") else None
+        ),
+    )
+    quiz_attempt_submit(attempt_id=attempt.pk, user_id=attempt.user_id)
+
+    page.fill('input[name="q-q-numeric"]', "1024")
+    page.wait_for_function(
+        "() => document.getElementById('autosave-status').textContent.startsWith('This attempt"
+        " has been submitted')"
+    )
+    page.wait_for_timeout(2_000)
+    assert saves == [409]
+    assert page.get_attribute("#questions", "data-pending") == "0"
+
+
+def test_submitting_right_after_typing_sends_no_save_after_the_post(
+    browser, live_server, mini_course_dir, page
+):
+    """A learner types the last answer and submits within the autosave's pause: the form's post
+    carries the answer, and no autosave follows the post (the attempt is over by then)."""
+    course_import(path=mini_course_dir)
+    attempt = _start(page, live_server.url)
+    answers = right_answers(attempt)
+    for key, answer in answers.items():
+        if isinstance(answer, list):
+            for letter in answer:
+                page.check(f'input[name="q-{key}"][value="{letter}"]')
+        elif attempt.option_order.get(key):
+            page.check(f'input[name="q-{key}"][value="{answer}"]')
+        elif key != "q-numeric":
+            text = repr(answer) if isinstance(answer, float) else str(answer)
+            page.fill(f'input[name="q-{key}"]', text)
+    page.wait_for_function("() => document.getElementById('questions').dataset.pending === '0'")
+    requests: list[str] = []
+    page.on(
+        "request",
+        lambda request: requests.append(
+            "save" if request.url.endswith("/answers/") else f"{request.method} {request.url}"
+        ),
+    )
+
+    page.fill('input[name="q-q-numeric"]', "1024")
+    page.click("button:has-text('Submit for scoring')")
+    page.wait_for_url("**/results/")
+    page.wait_for_timeout(1_500)
+
+    post = requests.index(f"POST {live_server.url}/attempts/{attempt.pk}/")
+    assert "save" not in requests[post:]
+    attempt.refresh_from_db()
+    assert (attempt.answers["q-numeric"], attempt.score) == (1024.0, 1.0)

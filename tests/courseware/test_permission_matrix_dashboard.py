@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from courseware.models import Module
+from dashboard.models import SimilarityRun
 from deadlines.models import Extension
 from grading.models import Exercise, Submission, SubmissionComment
 from tests.courseware import test_permission_matrix as matrix
@@ -28,6 +29,9 @@ def dashboard_state() -> dict[str, list[tuple[Any, ...]]]:
         ),
         "comments": list(
             SubmissionComment.objects.order_by("pk").values_list("submission", "text")
+        ),
+        "similarity": list(
+            SimilarityRun.objects.order_by("pk").values_list("exercise", "status", "requested_at")
         ),
     }
 
@@ -62,6 +66,12 @@ def _endpoints(people: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, An
         "extension": ("post", f"{learner_page}extensions/", grant, 302),
         "submissions": ("get", f"{listing}?latest=on&status=failed", {}, 200),
         "similarity": ("get", listing.replace("submissions/", "similarity/"), {}, 200),
+        "similarity compute": (
+            "post",
+            listing.replace("submissions/", "similarity/compute/"),
+            {},
+            302,
+        ),
         "comment": ("post", f"{listing}{submission_pk}/comments/", {"text": "Nice"}, 302),
     }
 
@@ -73,11 +83,13 @@ ENDPOINTS = [
     "extension",
     "submissions",
     "similarity",
+    "similarity compute",
     "comment",
 ]
 REDIRECTS = {
     "extension": "/courses/mini/dashboard/learners/{student}/",
     "comment": "/courses/mini/dashboard/exercises/basics/softmax/submissions/#submission-{pk}",
+    "similarity compute": "/courses/mini/dashboard/exercises/basics/softmax/similarity/",
 }
 
 
@@ -122,8 +134,9 @@ def test_another_course_reaches_no_learner_of_this_one(people, submission) -> No
         f"/courses/other/dashboard/exercises/basics/softmax/submissions/{submission.pk}/comments/",
         {"text": "Hello from elsewhere"},
     )
+    compare = client.post("/courses/other/dashboard/exercises/basics/softmax/similarity/compute/")
 
-    assert [r.status_code for r in (page, grant, listing, comment)] == [404, 404, 404, 404]
+    assert [r.status_code for r in (page, grant, listing, comment, compare)] == [404] * 5
     assert dashboard_state() == before
 
 

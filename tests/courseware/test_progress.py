@@ -117,3 +117,23 @@ def test_item_analysis_without_attempts(quiz):
     assert [(item.responses, item.share_correct, item.discrimination) for item in stats] == [
         (0, None, None)
     ] * 5
+
+
+@pytest.mark.parametrize("path", ["/courses/mini/", "/courses/mini/modules/basics/"])
+def test_the_course_and_module_pages_read_the_progress_once(course, learner, path) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(learner)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+
+    assert response.status_code == 200
+    reads_per_module = [
+        query["sql"]
+        for query in captured.captured_queries
+        if 'FROM "courseware_lessonread"' in query["sql"] and "COUNT(" in query["sql"]
+    ]
+    assert len(reads_per_module) == 1

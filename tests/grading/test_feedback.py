@@ -7,10 +7,15 @@ from grading.feedback import (
     HIDDEN_FAILED_HINT,
     CellFeedback,
     Feedback,
+    HiddenTestDetail,
     LearnerError,
     feedback_from_json,
     feedback_from_outcome,
     feedback_to_json,
+    hidden_details_from_json,
+    hidden_details_from_outcome,
+    hidden_details_to_json,
+    staff_feedback,
 )
 from grading.pipeline import CellResult, GradingOutcome
 
@@ -124,3 +129,31 @@ def test_the_cause_goes_through_the_codec() -> None:
     assert feedback_from_json(feedback_to_json(feedback)) == feedback
     # The cause names the answer cell's error; the page lists only the others after it.
     assert feedback.later_errors == (LearnerError(id="later", error="NameError: y"),)
+
+
+def test_the_staff_copy_puts_back_the_hidden_tests_output_and_traceback() -> None:
+    outcome = _outcome()
+    learner = feedback_from_outcome(outcome=outcome, test_hints={})
+    details = hidden_details_from_outcome(outcome=outcome)
+    stored = hidden_details_to_json(details)
+
+    # Only hidden tests that printed or raised are kept, and only their own fields.
+    assert details == (HiddenTestDetail("test_hidden", "secret input 7", "AssertionError: secret"),)
+    assert hidden_details_from_json(stored) == details
+    assert hidden_details_from_json({"not": "a list"}) == ()
+    staff = staff_feedback(feedback=learner, hidden=hidden_details_from_json(stored))
+    assert staff.cells == (
+        learner.cells[0],
+        CellFeedback(
+            "test_hidden",
+            0.0,
+            2.0,
+            False,
+            True,
+            output="secret input 7",
+            traceback="AssertionError: secret",
+            hint=HIDDEN_FAILED_HINT,
+        ),
+        learner.cells[2],
+    )
+    assert "secret" not in str(feedback_to_json(learner))
