@@ -35,14 +35,16 @@ def course_weights_update(
 ) -> None:
     """Set the item-type weights and the given modules' weights (module pk -> weight); a module
     of another course is refused and nothing is saved."""
-    lessons = _checked_weight(type_weights.lessons, "lessons")
-    quizzes = _checked_weight(type_weights.quizzes, "quizzes")
-    exercises = _checked_weight(type_weights.exercises, "exercises")
+    lessons = _checked_weight(type_weights.lessons, gettext("lessons"))
+    quizzes = _checked_weight(type_weights.quizzes, gettext("quizzes"))
+    exercises = _checked_weight(type_weights.exercises, gettext("exercises"))
     modules = {
         module.pk: module for module in Module.objects.filter(course=course, pk__in=module_weights)
     }
     if set(modules) != set(module_weights):
-        raise ApplicationError(gettext("A module named is not in this course."))
+        raise ApplicationError(
+            gettext("A weight was given for a module that is not in this course.")
+        )
     checked = {
         pk: _checked_weight(value, modules[pk].title) for pk, value in module_weights.items()
     }
