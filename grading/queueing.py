@@ -48,7 +48,7 @@ def run_create(*, submission: Submission, number: int, reason: str, seed: int) -
         seed=seed,
     )
     if admitted:
-        transaction.on_commit(lambda: enqueue(run))
+        transaction.on_commit(functools.partial(enqueue, run))
     return run
 
 

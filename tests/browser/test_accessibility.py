@@ -37,6 +37,9 @@ def test_no_page_kind_has_a_serious_violation(
     assert found == {}
 
 
+EDITOR_BACKGROUNDS = {"light": "rgba(0, 0, 0, 0)", "dark": "rgb(22, 26, 33)"}
+
+
 def test_the_exercise_page_with_a_result_in_both_schemes(
     worker, exercise, browser, live_server
 ) -> None:
@@ -59,15 +62,18 @@ def test_the_exercise_page_with_a_result_in_both_schemes(
         )
         assert "5 / 5" in page.inner_text("#history")
         found = {}
-        editor_backgrounds = {}
-        for color_scheme in ("light", "dark"):
+        for color_scheme, editor_background in EDITOR_BACKGROUNDS.items():
             page.emulate_media(color_scheme=color_scheme)
-            editor_backgrounds[color_scheme] = page.evaluate(
-                "() => getComputedStyle(document.querySelector('.cm-editor')).backgroundColor"
+            # The editor follows the scheme too (One Dark on the site's dark code background),
+            # from its media-query listener: wait for the switch before checking the page,
+            # or the check sees the other scheme's editor on a loaded machine.
+            page.wait_for_function(
+                "background => getComputedStyle(document.querySelector('.cm-editor'))"
+                ".backgroundColor === background",
+                arg=editor_background,
+                timeout=10_000,
             )
             screenshot(page, f"exercise-{color_scheme}")
             if violations := serious_violations(page):
                 found[color_scheme] = violations
     assert found == {}
-    # The editor follows the scheme too (One Dark on the site's dark code background).
-    assert editor_backgrounds == {"light": "rgba(0, 0, 0, 0)", "dark": "rgb(22, 26, 33)"}
