@@ -39,7 +39,9 @@ def gradebook_listed_rows(
     is a 400."""
     if module and not course.modules.filter(slug=module, is_active=True).exists():
         raise ApplicationError(f"This course has no module {module!r}.")
-    rows = gradebook_rows(course=course, items=course_items(course=course), enrolments=enrolments)
+    rows = gradebook_rows(
+        course=course, items=course_items(course=course), enrolments=enrolments, with_times=True
+    )
     if not module:
         return rows
     return [
