@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db.models import Case, Count, F, Value, When, Window
+from django.db.models import Case, Count, F, Q, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from courseware.models import (
@@ -123,34 +123,47 @@ def _exercise_totals(
     *, course: Course, user_ids: list[int]
 ) -> dict[tuple[int, int], _ExerciseTotals]:
     """(learner, module) -> exercise totals over every active exercise of the module, in two
-    queries. The exercises are read through the reverse relation the grading app declares
-    (Module.exercises), so courseware imports nothing from grading."""
+    queries, the second summed per learner and module in the database. The exercises are read
+    through the reverse relation the grading app declares (Module.exercises), so courseware
+    imports nothing from grading."""
     listed: dict[int, dict[str, float]] = defaultdict(dict)
     for module_id, slug, max_points in Module.objects.filter(
         course=course, is_active=True, exercises__is_active=True
     ).values_list("pk", "exercises__slug", "exercises__max_points"):
         listed[module_id][slug] = max_points or 0.0
-    scores: dict[tuple[int, int], dict[str, tuple[float, float]]] = defaultdict(dict)
-    for user_id, module_id, key, best, max_points in ExerciseProgress.objects.filter(
-        user_id__in=user_ids, module__course=course
-    ).values_list("user_id", "module_id", "exercise_key", "best_points", "max_points"):
-        scores[(user_id, module_id)][key] = (best, max_points)
-    totals: dict[tuple[int, int], _ExerciseTotals] = {}
+    # An exercise a learner has a score for but the module no longer lists still counts, with
+    # its own points: the database sums both kinds apart, per learner and module.
+    listed_q = Q()
+    for module_id, exercises in listed.items():
+        listed_q |= Q(module_id=module_id, exercise_key__in=list(exercises))
+    unlisted_q = ~listed_q if listed else Q(pk__isnull=False)
+    full_marks = Q(max_points__gt=0, best_points__gte=F("max_points"))
     # What a learner with no score in a module has there: computed once per module, shared.
     untouched = {
         module_id: _ExerciseTotals(total=len(exercises), max_points=sum(exercises.values()))
         for module_id, exercises in listed.items()
     }
-    for (user_id, module_id), mine in scores.items():
-        exercises = listed.get(module_id, {})
-        unlisted = [most for slug, (_, most) in mine.items() if slug not in exercises]
+    totals: dict[tuple[int, int], _ExerciseTotals] = {}
+    for user_id, module_id, done, passed, points, unlisted, unlisted_max in (
+        ExerciseProgress.objects.filter(user_id__in=user_ids, module__course=course)
+        .values("user_id", "module_id")
+        .order_by()
+        .annotate(
+            done=Count("pk"),
+            passed=Count("pk", filter=full_marks),
+            points=Sum("best_points"),
+            unlisted=Count("pk", filter=unlisted_q),
+            unlisted_max=Sum("max_points", filter=unlisted_q),
+        )
+        .values_list("user_id", "module_id", "done", "passed", "points", "unlisted", "unlisted_max")
+    ):
         base = untouched.get(module_id)
         totals[(user_id, module_id)] = _ExerciseTotals(
-            done=len(mine),
-            passed=sum(1 for best, most in mine.values() if most > 0 and best >= most),
-            total=len(exercises) + len(unlisted),
-            points=sum(best for best, _ in mine.values()),
-            max_points=(base.max_points if base else 0.0) + sum(unlisted),
+            done=done,
+            passed=passed,
+            total=(base.total if base else 0) + unlisted,
+            points=points or 0.0,
+            max_points=(base.max_points if base else 0.0) + (unlisted_max or 0.0),
         )
     for user_id in user_ids:
         for module_id, empty in untouched.items():
