@@ -57,6 +57,8 @@ class GradeCell:
 
     @property
     def after_penalty(self) -> float | None:
+        if self.penalty is NO_PENALTY:  # most cells: nothing to take off
+            return self.raw
         return self.penalty.apply(self.raw)
 
     @property
@@ -150,31 +152,32 @@ def _progress(*, course: Course, user_ids: list[int], with_times: bool) -> _Prog
     return _Progress(reads=reads, quizzes=quizzes, exercises=exercises, overrides=active)
 
 
-def _raw_cell(item: GradeItem, user_id: int, progress: _Progress) -> GradeCell:
+def _raw_cell(
+    item: GradeItem, user_id: int, progress: _Progress, override: GradeOverride | None
+) -> GradeCell:
     if item.kind == LESSONS:
         read = progress.reads.get((user_id, item.module.pk))
         if read is None:
-            return GradeCell(item=item, raw=None)
+            return GradeCell(item, None, override=override)
         count = min(read[0], item.lessons_total)
-        return GradeCell(item=item, raw=count / item.lessons_total, done=count, done_at=read[1])
+        return GradeCell(
+            item, count / item.lessons_total, count, done_at=read[1], override=override
+        )
     if item.kind == QUIZ:
         quiz = progress.quizzes.get((user_id, item.object_pk))
         if quiz is None:
-            return GradeCell(item=item, raw=None)
-        return GradeCell(item=item, raw=quiz.score, done=quiz.attempts, done_at=quiz.submitted_at)
+            return GradeCell(item, None, override=override)
+        return GradeCell(
+            item, quiz.score, quiz.attempts, done_at=quiz.submitted_at, override=override
+        )
     assert item.kind == EXERCISE
     found = progress.exercises.get((user_id, item.module.pk, item.exercise_slug))
     if found is None:
-        return GradeCell(item=item, raw=None)
+        return GradeCell(item, None, override=override)
     best, most, updated_at = found
     most = most or item.max_points
-    return GradeCell(
-        item=item,
-        raw=min(best / most, 1.0) if most else 0.0,
-        done=best,
-        out_of=most,
-        done_at=updated_at,
-    )
+    raw = min(best / most, 1.0) if most else 0.0
+    return GradeCell(item, raw, best, most, done_at=updated_at, override=override)
 
 
 def _total(cells: Sequence[GradeCell], total_weight: float) -> float | None:
@@ -204,10 +207,7 @@ def gradebook_rows(
     for row_index, user_id in enumerate(user_ids):
         cells = []
         for column, item in enumerate(items.items):
-            cell = _raw_cell(item, user_id, progress)
-            override = overrides.get((user_id, item.key))
-            if override is not None:
-                cell = replace(cell, override=override)
+            cell = _raw_cell(item, user_id, progress, overrides.get((user_id, item.key)))
             if cell.done_at is not None:
                 checks.append((row_index, column, LateCheck(user_id, item.key, cell.done_at)))
             cells.append(cell)
