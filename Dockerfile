@@ -45,6 +45,10 @@ RUN if [ ! -s static/js/editor.bundle.js ]; then \
         echo "static/js/editor.bundle.js is missing: build with deploy/build-images.sh" >&2; \
         exit 1; \
     fi \
+    && if [ ! -s locale/es/LC_MESSAGES/django.mo ]; then \
+        echo "the compiled translations are missing: build with deploy/build-images.sh" >&2; \
+        exit 1; \
+    fi \
     && python -c "import weasyprint; weasyprint.HTML(string='<p>Academy</p>').write_pdf()" \
     && DEBUG=true python manage.py collectstatic --noinput -v 0 \
     && chown -R 10001:10001 var

@@ -10,16 +10,30 @@ ADDRESS ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/academy
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test lint typecheck services bench clean docker-daemon sandbox-image schema \
+.PHONY: setup messages compiled-messages run test lint typecheck services bench clean docker-daemon sandbox-image schema \
 	deploy-packages deploy-images deploy-test metrics-check gpu-check bench-workers load-test fault-test
 
-setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE)
+setup: $(VENV)/.installed $(SANDBOX_VENV)/.installed system-packages $(EDITOR_BUNDLE) compiled-messages
 
 # WeasyPrint (certificate PDFs) draws text with Pango; the tests read PDFs with pdftotext.
 system-packages:
 	@command -v bwrap >/dev/null || (echo "Installing bubblewrap" && apt-get install -y -q bubblewrap >/dev/null)
 	@ldconfig -p | grep -q libpango-1.0 || (echo "Installing Pango" && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 	@command -v pdftotext >/dev/null || (echo "Installing poppler-utils" && apt-get install -y -q poppler-utils >/dev/null)
+	@command -v msgfmt >/dev/null || (echo "Installing gettext" && apt-get install -y -q gettext >/dev/null)
+
+# The interface's translations (README, "Languages"): the .po catalogs under locale/ are the
+# source, their .mo files build output. Only our own folders are searched: not the virtual
+# environments (Django's own catalogs), node_modules or the course content.
+LOCALE_IGNORE := --ignore '.venv*' --ignore frontend/node_modules --ignore var --ignore tests \
+	--ignore bench --ignore deploy --ignore content/gen-ai-guide --ignore static/js/editor.bundle.js
+compiled-messages: $(VENV)/.installed system-packages
+	DEBUG=true $(PY) manage.py compilemessages $(LOCALE_IGNORE) -v 0
+
+# After changing strings: refresh every catalog (then translate the new entries in the .po files).
+messages: $(VENV)/.installed system-packages
+	DEBUG=true $(PY) manage.py makemessages --all --no-obsolete $(LOCALE_IGNORE)
+	DEBUG=true $(PY) manage.py makemessages --all --no-obsolete -d djangojs $(LOCALE_IGNORE)
 
 $(VENV)/.installed: requirements/app.txt requirements/dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ApiToken
 from courseware.errors import ApplicationError
@@ -44,16 +45,17 @@ def api_token_create(*, user: Any, name: str) -> NewToken:
     """Make a named token for the user; its secret is in the result and nowhere else."""
     name = name.strip()
     if not name:
-        raise ApplicationError("Give the token a name, so you can tell it apart later.")
+        raise ApplicationError(gettext("Give the token a name, so you can tell it apart later."))
     if len(name) > 100:
-        raise ApplicationError("A token's name has at most 100 characters.")
+        raise ApplicationError(gettext("A token's name has at most 100 characters."))
     with transaction.atomic():
         # The user's row is the lock: two parallel requests cannot both count 19 and make two.
         list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
         active = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
         if active.count() >= MAX_ACTIVE_TOKENS:
             raise ApplicationError(
-                f"You have {MAX_ACTIVE_TOKENS} active tokens: revoke one before making another."
+                gettext("You have %(count)s active tokens: revoke one before making another.")
+                % {"count": MAX_ACTIVE_TOKENS}
             )
         prefix = secrets.token_hex(4)
         secret = f"{TOKEN_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
@@ -89,7 +91,7 @@ def api_token_revoke(*, user: Any, token_pk: int) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().filter(user=user, pk=token_pk).first()
         if token is None:
-            raise ApplicationError("No such token.", status_code=404)
+            raise ApplicationError(gettext("No such token."), status_code=404)
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])

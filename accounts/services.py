@@ -121,6 +121,15 @@ def account_update(
     return email_changed
 
 
+@transaction.atomic
+def profile_language_set(*, user: Any, language: str) -> None:
+    """Save the language the learner picked with the switcher: it follows them to every
+    device they log in on. A code that is not one of settings.LANGUAGES is refused."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"{language!r} is not a language of the site")
+    Profile.objects.update_or_create(user=user, defaults={"language": language})
+
+
 # ------------------------------------------------------------------------------- export
 
 

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts import api_tokens, services
 from accounts.forms import AccountForm, DeleteAccountForm, SignupWithEmailForm
@@ -86,6 +87,17 @@ def email_verify_resend(request: HttpRequest) -> HttpResponse:
                 services.verification_send(request=request, user=user)
         return render(request, "accounts/verify_sent.html", {"email": email})
     return render(request, "accounts/verify_resend.html")
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The language switcher on every page: Django's set_language (the language cookie and the
+    way back to the page), and for a signed-in learner the choice saved to their account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.profile_language_set(user=request.user, language=language)
+    return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -16,6 +16,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from monitoring.logs import logging_config
 
@@ -134,12 +135,15 @@ MIDDLEWARE = [
     # launch they are marked SameSite=None; Secure, to work in the LMS's iframe.
     "lti.middleware.LtiFrameCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface's language from the language cookie (the switcher) or Accept-Language; a
+    # signed-in learner's saved language then overrides it (accounts' PreferencesMiddleware).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Times in the learner's own time zone (their account page's choice).
-    "accounts.middleware.TimeZoneMiddleware",
+    # Times in the learner's own time zone and pages in their language (their account's choice).
+    "accounts.middleware.PreferencesMiddleware",
     # Framing is ruled by the CSP's frame-ancestors (it can name the LMS origins LTI embeds pages
     # in); browsers that know it ignore X-Frame-Options, which stays DENY for those that do not.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -187,6 +191,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -257,7 +262,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCOUNTS_EMAIL_VERIFICATION = env.bool("ACCOUNTS_EMAIL_VERIFICATION", default=False)
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 
-LANGUAGE_CODE = "en-us"
+# The interface's languages (README, "Languages"): English, the default, and Spanish. Course
+# content stays as its authors wrote it. The catalogs are locale/<code>/LC_MESSAGES/*.po; their
+# compiled .mo files are built by `make setup` (compilemessages).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own order and words (config/formats/<code>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

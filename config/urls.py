@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
+from accounts.views import language_switch
 from config.health import healthz
 from courseware.api.docs import redoc_view, schema_view, swagger_view
 from monitoring.views import metrics, readyz
@@ -12,6 +14,10 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    # The language switcher (Django's set_language, which also saves a signed-in learner's
+    # choice) and the scripts' translations, served from this site (the CSP's 'self').
+    path("i18n/setlang/", language_switch, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Log-in, sign-up, password reset and change, the account page (issue 12).
     path("accounts/", include("accounts.urls")),
     path("courses/<slug:course_slug>/teach/gradebook/", include("gradebook.urls")),

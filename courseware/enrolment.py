@@ -21,6 +21,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from courseware.models import Cohort, Course, CourseRole, Enrolment, Invitation
@@ -36,7 +37,7 @@ def _new_code() -> str:
 
 def _check_cohort(course: Course, cohort: Cohort | None) -> None:
     if cohort is not None and cohort.course_id != course.pk:
-        raise ApplicationError("That cohort belongs to another course.", status_code=400)
+        raise ApplicationError(gettext("That cohort belongs to another course."), status_code=400)
 
 
 def _is_last_instructor(enrolment: Enrolment) -> bool:
@@ -61,7 +62,7 @@ def enrol_with_role(
     if created:
         return enrolment
     if enrolment.role != role and _is_last_instructor(enrolment):
-        raise ApplicationError("A course needs an instructor: add another one first.")
+        raise ApplicationError(gettext("A course needs an instructor: add another one first."))
     enrolment.role = role
     enrolment.status = Enrolment.Status.ACTIVE
     if cohort is not None:
@@ -80,7 +81,7 @@ def _join_as_learner(*, user_id: int, course: Course, cohort: Cohort | None) -> 
         return enrolment
     if not enrolment.is_active:
         raise ApplicationError(
-            "You were removed from this course: ask its instructor to re-admit you.",
+            gettext("You were removed from this course: ask its instructor to re-admit you."),
             status_code=403,
         )
     if cohort is not None and enrolment.role == CourseRole.LEARNER:
@@ -93,7 +94,8 @@ def enrolment_self(*, user_id: int, course: Course) -> Enrolment:
     """A logged-in user enrols themselves, when the course allows it."""
     if not course.self_enrolment:
         raise ApplicationError(
-            "This course is by invitation: ask its instructor for a join link.", status_code=403
+            gettext("This course is by invitation: ask its instructor for a join link."),
+            status_code=403,
         )
     return _join_as_learner(user_id=user_id, course=course, cohort=None)
 
@@ -102,7 +104,7 @@ def enrolment_join(*, user_id: int, code: str) -> Enrolment:
     """Join the course (and cohort) that a join code belongs to."""
     target = join_target(code=code)
     if target is None:
-        raise ApplicationError("This join link is not valid (any more).", status_code=404)
+        raise ApplicationError(gettext("This join link is not valid (any more)."), status_code=404)
     return _join_as_learner(user_id=user_id, course=target.course, cohort=target.cohort)
 
 
@@ -141,9 +143,9 @@ def course_settings_update(*, course: Course, self_enrolment: bool) -> None:
 def _cohort_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise ApplicationError("A cohort needs a name.")
+        raise ApplicationError(gettext("A cohort needs a name."))
     if len(cleaned) > 100:
-        raise ApplicationError("A cohort's name has at most 100 characters.")
+        raise ApplicationError(gettext("A cohort's name has at most 100 characters."))
     return cleaned
 
 
@@ -153,7 +155,9 @@ def cohort_create(*, course: Course, name: str) -> Cohort:
         with transaction.atomic():
             return Cohort.objects.create(course=course, name=cleaned)
     except IntegrityError:
-        raise ApplicationError(f"There is already a cohort named {cleaned!r}.") from None
+        raise ApplicationError(
+            gettext("There is already a cohort named %(cleaned)r.") % {"cleaned": cleaned}
+        ) from None
 
 
 def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:
@@ -163,7 +167,9 @@ def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:
             cohort.name = cleaned
             cohort.save(update_fields=["name"])
     except IntegrityError:
-        raise ApplicationError(f"There is already a cohort named {cleaned!r}.") from None
+        raise ApplicationError(
+            gettext("There is already a cohort named %(cleaned)r.") % {"cleaned": cleaned}
+        ) from None
     return cohort
 
 
@@ -182,7 +188,7 @@ def enrolment_drop(*, enrolment: Enrolment) -> Enrolment:
     active list; every row of their history stays."""
     locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if _is_last_instructor(locked):
-        raise ApplicationError("A course needs an instructor: add another one first.")
+        raise ApplicationError(gettext("A course needs an instructor: add another one first."))
     locked.status = Enrolment.Status.DROPPED
     locked.save(update_fields=["status", "updated_at"])
     return locked
@@ -199,7 +205,7 @@ def enrolment_readmit(*, enrolment: Enrolment) -> Enrolment:
 
 def enrolment_role_set(*, enrolment: Enrolment, role: str) -> Enrolment:
     if role not in CourseRole.values:
-        raise ApplicationError(f"Unknown role {role!r}.")
+        raise ApplicationError(gettext("Unknown role %(role)r.") % {"role": role})
     return enrol_with_role(user_id=enrolment.user_id, course=enrolment.course, role=role)
 
 
@@ -234,7 +240,8 @@ def list_rows(*, text: str) -> list[_Row]:
         rows.append(_Row(line=number, entry=entry))
     if len(rows) > MAX_LIST_ROWS:
         raise ApplicationError(
-            f"A list has at most {MAX_LIST_ROWS} rows; this one has {len(rows)}."
+            gettext("A list has at most %(MAX_LIST_ROWS)s rows; this one has %(value)s.")
+            % {"MAX_LIST_ROWS": MAX_LIST_ROWS, "value": len(rows)}
         )
     return rows
 
@@ -295,7 +302,7 @@ def enrolment_list_apply(
     _check_cohort(course, cohort)
     rows = list_rows(text=text)
     if not rows:
-        raise ApplicationError("The list is empty.")
+        raise ApplicationError(gettext("The list is empty."))
     resolved, errors = _resolve(rows)
     result = ListResult()
     with transaction.atomic():
@@ -341,7 +348,7 @@ def enrolment_list_apply(
         if errors:
             # Nothing half-applied: raising inside the block rolls back the rows written above.
             raise ApplicationError(
-                "Nothing was changed: fix these rows and try again.",
+                gettext("Nothing was changed: fix these rows and try again."),
                 extra={"errors": sorted(errors, key=_line_of)},
             )
     return result

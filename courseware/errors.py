@@ -2,6 +2,8 @@
 
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext
+
 T = TypeVar("T")
 
 
@@ -20,7 +22,7 @@ class ApplicationError(Exception):
 def learner_id(user: Any) -> int:
     """The primary key of a logged-in user; refuses anonymous visitors."""
     if not user.is_authenticated or user.pk is None:
-        raise ApplicationError("Please log in first.", status_code=403)
+        raise ApplicationError(gettext("Please log in first."), status_code=403)
     return int(user.pk)
 
 

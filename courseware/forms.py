@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext, gettext_lazy
 
 from courseware.models import Cohort, Course, CourseRole
 
@@ -22,11 +23,11 @@ class EnrolListForm(forms.Form):
     """A pasted list or a CSV file of e-mail addresses or usernames (first column)."""
 
     entries = forms.CharField(
-        label="E-mail addresses or usernames, one per line",
+        label=gettext_lazy("E-mail addresses or usernames, one per line"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
     )
-    csv_file = forms.FileField(label="Or a CSV file (first column)", required=False)
+    csv_file = forms.FileField(label=gettext_lazy("Or a CSV file (first column)"), required=False)
     role = forms.ChoiceField(choices=CourseRole.choices, initial=CourseRole.LEARNER)
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), required=False)
 
@@ -42,19 +43,19 @@ class EnrolListForm(forms.Form):
         text = cleaned.get("entries") or ""
         if upload is not None:
             if upload.size > MAX_LIST_BYTES:
-                raise forms.ValidationError("The CSV file is larger than 1 MB.")
+                raise forms.ValidationError(gettext("The CSV file is larger than 1 MB."))
             try:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise forms.ValidationError("The CSV file is not UTF-8 text.") from None
+                raise forms.ValidationError(gettext("The CSV file is not UTF-8 text.")) from None
         if not text.strip():
-            raise forms.ValidationError("Paste a list or choose a CSV file.")
+            raise forms.ValidationError(gettext("Paste a list or choose a CSV file."))
         cleaned["text"] = text
         return cleaned
 
 
 class CohortNameForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Cohort name")
+    name = forms.CharField(max_length=100, label=gettext_lazy("Cohort name"))
 
 
 class CompletionRuleForm(forms.Form):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class Course(models.Model):
@@ -122,8 +123,8 @@ class Lesson(models.Model):
 
 class Quiz(models.Model):
     class Keep(models.TextChoices):
-        BEST = "best", "Best attempt"
-        LAST = "last", "Last attempt"
+        BEST = "best", gettext_lazy("Best attempt")
+        LAST = "last", gettext_lazy("Last attempt")
 
     module = models.OneToOneField(Module, on_delete=models.PROTECT, related_name="quiz")
     title = models.CharField(max_length=200)
@@ -144,10 +145,10 @@ class Quiz(models.Model):
 
 class Question(models.Model):
     class Type(models.TextChoices):
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple select"
-        NUMERIC = "numeric", "Numeric"
-        TEXT = "text", "Short text"
+        SINGLE = "single", gettext_lazy("Single choice")
+        MULTIPLE = "multiple", gettext_lazy("Multiple select")
+        NUMERIC = "numeric", gettext_lazy("Numeric")
+        TEXT = "text", gettext_lazy("Short text")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="questions")
@@ -172,8 +173,8 @@ class Question(models.Model):
 
 class QuizAttempt(models.Model):
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
+        IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
@@ -239,9 +240,9 @@ class QuestionResponse(models.Model):
 class CourseRole(models.TextChoices):
     """A member's role in one course. Global `is_staff` is for site operators only."""
 
-    INSTRUCTOR = "instructor", "Instructor"
-    TEACHING_ASSISTANT = "ta", "Teaching assistant"
-    LEARNER = "learner", "Learner"
+    INSTRUCTOR = "instructor", gettext_lazy("Instructor")
+    TEACHING_ASSISTANT = "ta", gettext_lazy("Teaching assistant")
+    LEARNER = "learner", gettext_lazy("Learner")
 
 
 class Cohort(models.Model):
@@ -271,8 +272,8 @@ class Enrolment(models.Model):
     status and keeps the row, so their history (reads, attempts, submissions) stays."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        DROPPED = "dropped", "Dropped"
+        ACTIVE = "active", gettext_lazy("Active")
+        DROPPED = "dropped", gettext_lazy("Dropped")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"

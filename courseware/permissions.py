@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from rest_framework.permissions import BasePermission
 
 from courseware.errors import ApplicationError
@@ -29,8 +30,11 @@ from courseware.http import View, error_page
 from courseware.models import Course, CourseRole
 from courseware.selectors.roster import TEACHING_ROLES, course_role_of
 
-INSTRUCTORS_ONLY = "This page is for the instructors of this course."
-TEACHING_STAFF_ONLY = "This page is for the instructors and teaching assistants of this course."
+# Marked here, translated where a request is refused (in the language of that request).
+INSTRUCTORS_ONLY = gettext_noop("This page is for the instructors of this course.")
+TEACHING_STAFF_ONLY = gettext_noop(
+    "This page is for the instructors and teaching assistants of this course."
+)
 
 
 def course_role_required(
@@ -49,7 +53,7 @@ def course_role_required(
                 return redirect(f"{reverse('login')}?next={request.path}")
             course = get_object_or_404(Course, slug=kwargs[course_kwarg])
             if course_role_of(user=request.user, course=course) not in allowed:
-                return error_page(request, ApplicationError(refusal, status_code=403))
+                return error_page(request, ApplicationError(gettext(refusal), status_code=403))
             return view(request, *args, **kwargs)
 
         # Read by the permission matrix's coverage test, which lists every guarded page.

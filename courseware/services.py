@@ -57,7 +57,9 @@ def enrolment_ensure(*, user_id: int, course_id: int) -> None:
 def lesson_mark_read(*, user_id: int, lesson: Lesson) -> bool:
     """Record that the learner read the lesson; True if this is the first time."""
     if not lesson.is_active:
-        raise ApplicationError("This lesson is no longer part of the course.", status_code=404)
+        raise ApplicationError(
+            gettext("This lesson is no longer part of the course."), status_code=404
+        )
     with transaction.atomic():
         _, created = LessonRead.objects.get_or_create(user_id=user_id, lesson=lesson)
         enrolment_ensure(user_id=user_id, course_id=lesson.course_id)
@@ -80,7 +82,7 @@ def quiz_attempt_start(
     """
     now = now or timezone.now()
     if not quiz.is_active or not quiz.module.is_active:
-        raise ApplicationError("This quiz is no longer open.", status_code=404)
+        raise ApplicationError(gettext("This quiz is no longer open."), status_code=404)
     attempts = QuizAttempt.objects.filter(user_id=user_id, quiz=quiz)
     open_attempt = attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).first()
     if open_attempt is not None:
@@ -91,19 +93,22 @@ def quiz_attempt_start(
     submitted = attempts.filter(status=QuizAttempt.Status.SUBMITTED)
     if quiz.max_attempts is not None and submitted.count() >= quiz.max_attempts:
         raise ApplicationError(
-            f"You have used all {quiz.max_attempts} attempt(s) of this quiz.", status_code=409
+            gettext("You have used all %(max_attempts)s attempt(s) of this quiz.")
+            % {"max_attempts": quiz.max_attempts},
+            status_code=409,
         )
     last = submitted.order_by("-submitted_at").first()
     if quiz.cooldown_minutes and last is not None and last.submitted_at is not None:
         ready_at = last.submitted_at + timedelta(minutes=quiz.cooldown_minutes)
         if ready_at > now:
             raise ApplicationError(
-                f"The next attempt opens in {_minutes_left(ready_at, now)} minute(s).",
+                gettext("The next attempt opens in %(value)s minute(s).")
+                % {"value": _minutes_left(ready_at, now)},
                 status_code=409,
             )
     questions = {q.slug: q for q in quiz.questions.filter(is_active=True)}
     if not questions:
-        raise ApplicationError("This quiz has no questions yet.", status_code=409)
+        raise ApplicationError(gettext("This quiz has no questions yet."), status_code=409)
     seed = secrets.randbits(62)
     keys = questions_draw(keys=list(questions), count=quiz.questions_per_attempt, seed=seed)
     number = (attempts.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -126,7 +131,9 @@ def quiz_attempt_start(
         # Another tab started an attempt at the same moment: use that one.
         open_attempt = attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).first()
         if open_attempt is None:
-            raise ApplicationError("Could not start the attempt; please try again.") from None
+            raise ApplicationError(
+                gettext("Could not start the attempt; please try again.")
+            ) from None
         return open_attempt, False
     return attempt, True
 
@@ -139,7 +146,7 @@ def _attempt_for_update(*, attempt_id: int, user_id: int) -> QuizAttempt:
         .first()
     )
     if attempt is None:
-        raise ApplicationError("Attempt not found.", status_code=404)
+        raise ApplicationError(gettext("Attempt not found."), status_code=404)
     return attempt
 
 
@@ -152,14 +159,14 @@ def quiz_attempt_answers_save(
     Answers to other questions are kept, so two tabs saving different questions both win.
     """
     if not isinstance(answers, Mapping):
-        raise ApplicationError("`answers` must map question ids to answers.")
+        raise ApplicationError(gettext("`answers` must map question ids to answers."))
     if len(answers) > MAX_ANSWERS_PER_SAVE:
-        raise ApplicationError("Too many answers in one request.")
+        raise ApplicationError(gettext("Too many answers in one request."))
     with transaction.atomic():
         attempt = _attempt_for_update(attempt_id=attempt_id, user_id=user_id)
         if attempt.status != QuizAttempt.Status.IN_PROGRESS:
             raise ApplicationError(
-                "This attempt has been submitted; its answers can no longer change.",
+                gettext("This attempt has been submitted; its answers can no longer change."),
                 status_code=409,
             )
         questions = {q.slug: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
@@ -167,14 +174,19 @@ def quiz_attempt_answers_save(
         for key, raw in answers.items():
             question = questions.get(key) if isinstance(key, str) else None
             if question is None:
-                raise ApplicationError(f"Question {str(key)[:80]!r} is not part of this attempt.")
+                raise ApplicationError(
+                    gettext("Question %(value)r is not part of this attempt.")
+                    % {"value": str(key)[:80]}
+                )
             try:
                 cleaned[key] = answer_clean(
                     spec=question.spec, raw=raw, option_order=attempt.option_order.get(key)
                 )
             except ApplicationError as error:
                 raise ApplicationError(
-                    f"Question {key!r}: {error.message}", extra={"question": key}
+                    gettext("Question %(key)r: %(message)s")
+                    % {"key": key, "message": error.message},
+                    extra={"question": key},
                 ) from None
         merged = dict(attempt.answers)
         for key, value in cleaned.items():
@@ -187,7 +199,7 @@ def quiz_attempt_answers_save(
             pk=attempt.pk, status=QuizAttempt.Status.IN_PROGRESS
         ).update(answers=merged, saved_at=now)
         if not updated:
-            raise ApplicationError("This attempt has been submitted.", status_code=409)
+            raise ApplicationError(gettext("This attempt has been submitted."), status_code=409)
         attempt.answers, attempt.saved_at = merged, now
     return attempt
 

@@ -46,7 +46,7 @@ def _posted_cohort(request: HttpRequest, course: Course) -> Cohort | None:
 def _posted_cohort_name(request: HttpRequest) -> str:
     form = CohortNameForm(request.POST)
     if not form.is_valid():
-        raise ApplicationError("A cohort needs a name of at most 100 characters.")
+        raise ApplicationError(gettext("A cohort needs a name of at most 100 characters."))
     return str(form.cleaned_data["name"])
 
 
@@ -100,8 +100,16 @@ def enrol_list(request: HttpRequest, course_slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Enrolled {len(result.enrolled)}, re-admitted {len(result.readmitted)}, "
-                f"already members {len(result.unchanged)}, invited {len(result.invited)}.",
+                gettext(
+                    "Enrolled %(enrolled)s, re-admitted %(readmitted)s, "
+                    "already members %(unchanged)s, invited %(invited)s."
+                )
+                % {
+                    "enrolled": len(result.enrolled),
+                    "readmitted": len(result.readmitted),
+                    "unchanged": len(result.unchanged),
+                    "invited": len(result.invited),
+                },
             )
             return _roster(course_slug)
     status = 400 if request.method == "POST" else 200
@@ -119,7 +127,7 @@ def enrol_list(request: HttpRequest, course_slug: str) -> HttpResponse:
 def cohort_create(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = get_object_or_404(Course, slug=course_slug)
     cohort = services.cohort_create(course=course, name=_posted_cohort_name(request))
-    messages.success(request, f"Cohort {cohort.name!r} created.")
+    messages.success(request, gettext("Cohort %(name)r created.") % {"name": cohort.name})
     return _roster(course_slug)
 
 
@@ -129,7 +137,7 @@ def cohort_create(request: HttpRequest, course_slug: str) -> HttpResponse:
 def cohort_rename(request: HttpRequest, course_slug: str, cohort_pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort, pk=cohort_pk, course__slug=course_slug)
     services.cohort_rename(cohort=cohort, name=_posted_cohort_name(request))
-    messages.success(request, f"Cohort renamed to {cohort.name!r}.")
+    messages.success(request, gettext("Cohort renamed to %(name)r.") % {"name": cohort.name})
     return _roster(course_slug)
 
 
@@ -146,18 +154,18 @@ def course_settings(request: HttpRequest, course_slug: str) -> HttpResponse:
         services.course_settings_update(
             course=course, self_enrolment=request.POST.get("self_enrolment") == "on"
         )
-        messages.success(request, "Enrolment settings saved.")
+        messages.success(request, gettext("Enrolment settings saved."))
     elif action == "completion":
         course_services.course_completion_rule_update(course=course, **_posted_rule(request))
         messages.success(request, gettext("Completion rule saved."))
     elif action == "regenerate_code":
         services.join_code_regenerate(course=course, cohort=cohort)
-        messages.success(request, "A new join link is made; the old one no longer works.")
+        messages.success(request, gettext("A new join link is made; the old one no longer works."))
     elif action == "disable_code":
         services.join_code_disable(course=course, cohort=cohort)
-        messages.success(request, "The join link is switched off.")
+        messages.success(request, gettext("The join link is switched off."))
     else:
-        raise ApplicationError("Unknown action.")
+        raise ApplicationError(gettext("Unknown action."))
     return _roster(course_slug)
 
 
@@ -176,18 +184,24 @@ def member_update(request: HttpRequest, course_slug: str, enrolment_pk: int) -> 
     if action == "move":
         cohort = _posted_cohort(request, enrolment.course)
         services.enrolment_move(enrolment=enrolment, cohort=cohort)
-        messages.success(request, f"{name} moved to {cohort.name if cohort else 'no cohort'}.")
+        messages.success(
+            request,
+            gettext("%(name)s moved to %(value)s.")
+            % {"name": name, "value": cohort.name if cohort else gettext("no cohort")},
+        )
     elif action == "drop":
         services.enrolment_drop(enrolment=enrolment)
-        messages.success(request, f"{name} is dropped; their history is kept.")
+        messages.success(
+            request, gettext("%(name)s is dropped; their history is kept.") % {"name": name}
+        )
     elif action == "readmit":
         services.enrolment_readmit(enrolment=enrolment)
-        messages.success(request, f"{name} is re-admitted.")
+        messages.success(request, gettext("%(name)s is re-admitted.") % {"name": name})
     elif action == "role":
         services.enrolment_role_set(enrolment=enrolment, role=request.POST.get("role", ""))
-        messages.success(request, f"{name}'s role is changed.")
+        messages.success(request, gettext("%(name)s's role is changed.") % {"name": name})
     else:
-        raise ApplicationError("Unknown action.")
+        raise ApplicationError(gettext("Unknown action."))
     return _roster(course_slug)
 
 
@@ -200,7 +214,7 @@ def member_update(request: HttpRequest, course_slug: str, enrolment_pk: int) -> 
 def self_enrol(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = get_object_or_404(Course, slug=course_slug)
     services.enrolment_self(user_id=learner_id(request.user), course=course)
-    messages.success(request, f"You are enrolled in {course.title}.")
+    messages.success(request, gettext("You are enrolled in %(title)s.") % {"title": course.title})
     return redirect("courseware:course", course_slug=course.slug)
 
 
@@ -211,10 +225,12 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     """A join link: a page that names the course (and cohort), and its button enrols."""
     target = selectors.join_target(code=code)
     if target is None:
-        raise ApplicationError("This join link is not valid (any more).", status_code=404)
+        raise ApplicationError(gettext("This join link is not valid (any more)."), status_code=404)
     if request.method == "POST":
         services.enrolment_join(user_id=learner_id(request.user), code=code)
-        messages.success(request, f"You are enrolled in {target.course.title}.")
+        messages.success(
+            request, gettext("You are enrolled in %(title)s.") % {"title": target.course.title}
+        )
         return redirect("courseware:course", course_slug=target.course.slug)
     return render(
         request,

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courseware import selectors, services
@@ -64,7 +65,7 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
         user=request.user, course=course, module_slug=module_slug, progress=every_module
     )
     if found is None:
-        raise Http404("No such module")
+        raise Http404(gettext("No such module"))
     module, progress = found
     read_ids = selectors.lessons_read_ids(user=request.user, course=course)
     completion = selectors.course_completion(
@@ -91,7 +92,7 @@ def _lesson_page(
     course = _course(course_slug)
     lesson = selectors.lesson_get_active(course=course, slug=lesson_slug)
     if lesson is None:
-        raise Http404("No such lesson")
+        raise Http404(gettext("No such lesson"))
     previous, following = selectors.lesson_neighbours(lesson=lesson)
     read_ids = selectors.lessons_read_ids(user=request.user, course=course)
     if "check_items" in extra:
@@ -145,7 +146,7 @@ def search(request: HttpRequest, course_slug: str) -> HttpResponse:
 def _quiz(course_slug: str, module_slug: str) -> Quiz:
     quiz = selectors.quiz_get_active(course_slug=course_slug, module_slug=module_slug)
     if quiz is None:
-        raise Http404("No such quiz")
+        raise Http404(gettext("No such quiz"))
     return quiz
 
 
@@ -176,7 +177,7 @@ def quiz_detail(request: HttpRequest, course_slug: str, module_slug: str) -> Htt
 def _attempt(request: HttpRequest, pk: int) -> QuizAttempt:
     attempt = selectors.attempt_get_for_user(attempt_id=pk, user=request.user)
     if attempt is None:
-        raise Http404("No such attempt")
+        raise Http404(gettext("No such attempt"))
     return attempt
 
 
@@ -206,7 +207,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if submit:
                 return redirect("courseware:attempt_results", pk=attempt.pk)
-            messages.success(request, "Your answers are saved.")
+            messages.success(request, gettext("Your answers are saved."))
             return redirect(f"{reverse('courseware:attempt', args=[attempt.pk])}#questions")
     form = selectors.attempt_form(items=items, typed=typed if error else {}, error=error)
     return render(

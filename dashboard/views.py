@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.errors import ApplicationError, learner_id
@@ -45,10 +46,10 @@ def _cohort(course: Course, value: str) -> Cohort | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ApplicationError("This course has no such cohort.")
+        raise ApplicationError(gettext("This course has no such cohort."))
     found = Cohort.objects.filter(course=course, pk=int(value)).first()
     if found is None:
-        raise ApplicationError("This course has no such cohort.")
+        raise ApplicationError(gettext("This course has no such cohort."))
     return found
 
 
@@ -110,7 +111,9 @@ def extension_grant(request: HttpRequest, course_slug: str, user_pk: int) -> Htt
             f"{name}: {' '.join(str(error) for error in errors)}"
             for name, errors in form.errors.items()
         )
-        raise ApplicationError(f"The extension is not granted ({problems}).")
+        raise ApplicationError(
+            gettext("The extension is not granted (%(problems)s).") % {"problems": problems}
+        )
     extension = deadline_services.extension_grant(
         course=course,
         item=item_from_key(course=course, key=form.cleaned_data["item"]),
@@ -119,14 +122,17 @@ def extension_grant(request: HttpRequest, course_slug: str, user_pk: int) -> Htt
         reason=form.cleaned_data["reason"],
         granted_by_id=learner_id(request.user),
     )
-    messages.success(request, f"Extension granted to {extension.user.get_username()}.")
+    messages.success(
+        request,
+        gettext("Extension granted to %(username)s.") % {"username": extension.user.get_username()},
+    )
     return redirect("dashboard:learner", course_slug=course.slug, user_pk=user_pk)
 
 
 def _exercise(course: Course, module_slug: str, exercise_slug: str) -> Exercise:
     exercise = exercise_in_course(course=course, module_slug=module_slug, slug=exercise_slug)
     if exercise is None:
-        raise Http404("No such exercise in this course.")
+        raise Http404(gettext("No such exercise in this course."))
     return exercise
 
 
@@ -170,7 +176,10 @@ def submission_comment(
     submission_comment_add(
         submission=submission, author_pk=learner_id(request.user), text=request.POST.get("text", "")
     )
-    messages.success(request, f"Comment sent to {submission.user.get_username()}.")
+    messages.success(
+        request,
+        gettext("Comment sent to %(username)s.") % {"username": submission.user.get_username()},
+    )
     back = reverse("dashboard:submissions", args=[course.slug, module_slug, exercise_slug])
     # Only the list's own filters travel back: the posted string is never a URL of its own.
     posted = QueryDict(request.POST.get("filters", ""))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from deadlines.models import CoursePolicy
 
@@ -37,15 +38,16 @@ class ExtensionForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    late = forms.ChoiceField(label="Late work", choices=CoursePolicy.Late.choices)
+    late = forms.ChoiceField(label=gettext_lazy("Late work"), choices=CoursePolicy.Late.choices)
     penalty_percent_per_day = forms.IntegerField(
-        label="Penalty per day late (%)", min_value=0, max_value=100
+        label=gettext_lazy("Penalty per day late (%)"), min_value=0, max_value=100
     )
     penalty_cap_percent = forms.IntegerField(
-        label="Penalty at most (%)", min_value=0, max_value=100
+        label=gettext_lazy("Penalty at most (%)"), min_value=0, max_value=100
     )
     answer_reveal = forms.ChoiceField(
-        label="Show correct answers and explanations", choices=CoursePolicy.Reveal.choices
+        label=gettext_lazy("Show correct answers and explanations"),
+        choices=CoursePolicy.Reveal.choices,
     )
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 ITEM_FIELDS = ("module", "quiz", "exercise")
 
@@ -47,19 +48,19 @@ class CoursePolicy(models.Model):
     has the defaults below (`deadlines.selectors.course_policy`)."""
 
     class Late(models.TextChoices):
-        ACCEPT = "accept", "Accept late work"
-        PENALTY = "penalty", "Accept late work with a penalty per day late"
-        CLOSE = "close", "Refuse late work"
+        ACCEPT = "accept", gettext_lazy("Accept late work")
+        PENALTY = "penalty", gettext_lazy("Accept late work with a penalty per day late")
+        CLOSE = "close", gettext_lazy("Refuse late work")
 
     class Reveal(models.TextChoices):
         # The default: nothing to harvest while the learner can still try again before the date.
         AFTER_DUE_OR_LAST_ATTEMPT = (
             "due_or_last",
-            "After the due date or the last allowed attempt, whichever comes first",
+            gettext_lazy("After the due date or the last allowed attempt, whichever comes first"),
         )
-        AFTER_DUE = "due", "After the due date"
-        AFTER_LAST_ATTEMPT = "last_attempt", "After the last allowed attempt"
-        ALWAYS = "always", "After every attempt"
+        AFTER_DUE = "due", gettext_lazy("After the due date")
+        AFTER_LAST_ATTEMPT = "last_attempt", gettext_lazy("After the last allowed attempt")
+        ALWAYS = "always", gettext_lazy("After every attempt")
 
     course = models.OneToOneField(
         "courseware.Course", on_delete=models.CASCADE, related_name="deadline_policy"

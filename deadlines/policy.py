@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext, ngettext
+
 DAY = timedelta(days=1)
 
 ACCEPT = "accept"
@@ -95,15 +97,22 @@ def late_penalty(*, rule: LateRule, due_at: datetime | None, submitted_at: datet
 def _span(delta: timedelta) -> str:
     """A rounded-down, readable length of time: "2 days", "3 hours", "5 minutes"."""
     seconds = int(delta.total_seconds())
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return "less than a minute"
+    if seconds >= 86400:
+        days = seconds // 86400
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if seconds >= 3600:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    if seconds >= 60:
+        minutes = seconds // 60
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    return gettext("less than a minute")
 
 
 def time_left_text(*, due_at: datetime, now: datetime, closed: bool) -> str:
     """ "due in 2 days", "due 3 hours ago", or "closed 3 hours ago" when late work is refused."""
     if due_at > now:
-        return f"due in {_span(due_at - now)}"
-    return f"{'closed' if closed else 'due'} {_span(now - due_at)} ago"
+        return gettext("due in %(span)s") % {"span": _span(due_at - now)}
+    if closed:
+        return gettext("closed %(span)s ago") % {"span": _span(now - due_at)}
+    return gettext("due %(span)s ago") % {"span": _span(now - due_at)}

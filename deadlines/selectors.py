@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from courseware.models import Enrolment, Module, Quiz, QuizAttempt
 from deadlines.models import CoursePolicy, DueDate, Extension, QuizPolicy
@@ -56,7 +57,7 @@ def _row_key(row: DueDate | Extension) -> ItemKey:
 
 def local_text(moment: datetime) -> str:
     """A date and time in the active (the learner's) time zone, with the zone's name."""
-    return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M %Z}"
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -194,10 +195,10 @@ def late_refusal(*, user_id: int | None, item: Item, at: datetime | None = None)
     due = due_for_learner(user_id=user_id, item=item)
     if due is None or not due.closed_when_past or not due.is_past(at):
         return None
-    return (
-        f"This was due on {due.local_text} and this course does not accept late work, "
+    return gettext(
+        "This was due on %(due)s and this course does not accept late work, "
         "so it cannot be handed in now. Ask your instructor for an extension."
-    )
+    ) % {"due": due.local_text}
 
 
 def answer_reveal_choice(*, quiz: Quiz) -> str:

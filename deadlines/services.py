@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from courseware.models import Cohort, Course, Enrolment, Quiz
@@ -23,14 +24,14 @@ MAX_REASON = 2000
 
 def _check_item(*, course: Course, item: Item) -> dict[str, Any]:
     if item_course_id(item) != course.pk:
-        raise ApplicationError("That item is not part of this course.", status_code=404)
+        raise ApplicationError(gettext("That item is not part of this course."), status_code=404)
     field, _ = item_key(item)
     return {field: item}
 
 
 def _check_moment(due_at: Any) -> datetime:
     if not isinstance(due_at, datetime) or timezone.is_naive(due_at):
-        raise ApplicationError("A due date needs a date, a time and a time zone.")
+        raise ApplicationError(gettext("A due date needs a date, a time and a time zone."))
     return due_at
 
 
@@ -40,7 +41,7 @@ def due_date_set(
     """Set when `item` is due for `cohort` (None: the course-wide default)."""
     lookup = _check_item(course=course, item=item)
     if cohort is not None and cohort.course_id != course.pk:
-        raise ApplicationError("That cohort is not part of this course.", status_code=404)
+        raise ApplicationError(gettext("That cohort is not part of this course."), status_code=404)
     with transaction.atomic():
         due_date, _ = DueDate.objects.update_or_create(
             course=course,
@@ -72,13 +73,18 @@ def extension_grant(
     lookup = _check_item(course=course, item=item)
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError("An extension needs a reason (the learner's request, say).")
+        raise ApplicationError(gettext("An extension needs a reason (the learner's request, say)."))
     if len(reason) > MAX_REASON:
-        raise ApplicationError(f"The reason is longer than {MAX_REASON} characters.")
+        raise ApplicationError(
+            gettext("The reason is longer than %(MAX_REASON)s characters.")
+            % {"MAX_REASON": MAX_REASON}
+        )
     if not Enrolment.objects.filter(
         course=course, user_id=learner_id, status=Enrolment.Status.ACTIVE
     ).exists():
-        raise ApplicationError("That learner is not enrolled in this course.", status_code=404)
+        raise ApplicationError(
+            gettext("That learner is not enrolled in this course."), status_code=404
+        )
     with transaction.atomic():
         extension, _ = Extension.objects.update_or_create(
             user_id=learner_id,
@@ -108,12 +114,12 @@ def course_policy_update(
     answer_reveal: str,
 ) -> CoursePolicy:
     if late not in CoursePolicy.Late.values:
-        raise ApplicationError("Unknown late policy.")
+        raise ApplicationError(gettext("Unknown late policy."))
     if answer_reveal not in CoursePolicy.Reveal.values:
-        raise ApplicationError("Unknown choice of when answers are shown.")
+        raise ApplicationError(gettext("Unknown choice of when answers are shown."))
     for value in (penalty_percent_per_day, penalty_cap_percent):
         if not 0 <= value <= 100:
-            raise ApplicationError("Percentages are whole numbers from 0 to 100.")
+            raise ApplicationError(gettext("Percentages are whole numbers from 0 to 100."))
     with transaction.atomic():
         policy, _ = CoursePolicy.objects.update_or_create(
             course=course,
@@ -131,7 +137,7 @@ def quiz_answer_policy_set(*, course: Course, quiz: Quiz, answer_reveal: str) ->
     """Give `quiz` its own choice of when answers are shown; blank: follow the course's."""
     _check_item(course=course, item=quiz)
     if answer_reveal and answer_reveal not in CoursePolicy.Reveal.values:
-        raise ApplicationError("Unknown choice of when answers are shown.")
+        raise ApplicationError(gettext("Unknown choice of when answers are shown."))
     with transaction.atomic():
         if answer_reveal:
             QuizPolicy.objects.update_or_create(

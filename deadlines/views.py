@@ -15,6 +15,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from courseware.errors import ApplicationError, learner_id
@@ -68,7 +69,9 @@ def _valid(form: django_forms.Form) -> dict[str, Any]:
             f"{name if name != '__all__' else 'form'}: {' '.join(str(error) for error in errors)}"
             for name, errors in form.errors.items()
         )
-        raise ApplicationError(f"Please check the form ({problems}).")
+        raise ApplicationError(
+            gettext("Please check the form (%(problems)s).") % {"problems": problems}
+        )
     return dict(form.cleaned_data)
 
 
@@ -76,7 +79,7 @@ def _cohort(course: Course, value: str) -> Cohort | None:
     if not value:
         return None
     if not value.isdigit():
-        raise ApplicationError("Unknown cohort.")
+        raise ApplicationError(gettext("Unknown cohort."))
     return get_object_or_404(Cohort, pk=int(value), course=course)
 
 
@@ -117,7 +120,9 @@ def _due_set(request: HttpRequest, course: Course) -> str:
         due_at=data["due_at"],
         set_by_id=learner_id(request.user),
     )
-    return f"Due date saved for {cohort.name if cohort else 'everyone else'}."
+    if cohort:
+        return gettext("Due date saved for %(cohort)s.") % {"cohort": cohort.name}
+    return gettext("Due date saved for everyone else.")
 
 
 def _due_clear(request: HttpRequest, course: Course) -> str:
@@ -125,23 +130,23 @@ def _due_clear(request: HttpRequest, course: Course) -> str:
     item = item_from_key(course=course, key=data["item"])
     cohort = _cohort(course, data["cohort"])
     if services.due_date_clear(course=course, item=item, cohort=cohort):
-        return "Due date removed."
-    return "There was no due date to remove."
+        return gettext("Due date removed.")
+    return gettext("There was no due date to remove.")
 
 
 def _policy(request: HttpRequest, course: Course) -> str:
     data = _valid(PolicyForm(request.POST))
     services.course_policy_update(course=course, **data)
-    return "Late and answer policy saved."
+    return gettext("Late and answer policy saved.")
 
 
 def _quiz_answers(request: HttpRequest, course: Course) -> str:
     data = _valid(QuizAnswerPolicyForm(request.POST))
     quiz = item_from_key(course=course, key=data["item"])
     if not isinstance(quiz, Quiz):
-        raise ApplicationError("Only a quiz has correct answers to show.")
+        raise ApplicationError(gettext("Only a quiz has correct answers to show."))
     services.quiz_answer_policy_set(course=course, quiz=quiz, answer_reveal=data["answer_reveal"])
-    return f"Answer policy of “{quiz.title}” saved."
+    return gettext("Answer policy of “%(title)s” saved.") % {"title": quiz.title}
 
 
 def _extension_grant(request: HttpRequest, course: Course) -> str:
@@ -155,7 +160,9 @@ def _extension_grant(request: HttpRequest, course: Course) -> str:
         reason=data["reason"],
         granted_by_id=learner_id(request.user),
     )
-    return f"Extension granted to {extension.user.get_username()}."
+    return gettext("Extension granted to %(username)s.") % {
+        "username": extension.user.get_username()
+    }
 
 
 def _extension_revoke(request: HttpRequest, course: Course, extension_pk: int) -> str:

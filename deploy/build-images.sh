@@ -36,15 +36,17 @@ pick_base() {
 # The editor bundle of the app image: make rebuilds it when the lock or the source is newer, so a
 # stale bundle is never shipped.
 make -s static/js/editor.bundle.js
+# The interface's compiled translations (.mo), build output beside their committed .po sources.
+make -s compiled-messages
 
-# The build context: the repository's files (tracked, or new and not ignored) and the editor
-# bundle, which is ignored by git because `make setup` builds it. -h follows symbolic links
-# (a worktree links the bundle from the main checkout).
+# The build context: the repository's files (tracked, or new and not ignored), the editor
+# bundle and the compiled translations, which git ignores because `make setup` builds them.
+# -h follows symbolic links (a worktree links the bundle from the main checkout).
 work="$(mktemp -d /var/tmp/academy-deploy.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 files="$work/files"
 mkdir "$work/wheels"
-{ git ls-files -co --exclude-standard; echo static/js/editor.bundle.js; } \
+{ git ls-files -co --exclude-standard; echo static/js/editor.bundle.js; ls locale/*/LC_MESSAGES/*.mo; } \
     | sort -u | while read -r path; do [ -f "$path" ] && echo "$path"; done >"$files"
 context_hash="$(tr '\n' '\0' <"$files" | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 

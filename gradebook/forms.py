@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from courseware.models import Module
 from gradebook.selectors.items import CourseItems, TypeWeights
@@ -53,7 +54,7 @@ class WeightsForm(forms.Form):
 class OverrideForm(forms.Form):
     item = forms.CharField(max_length=400)
     score = forms.DecimalField(
-        label="Score (%)",
+        label=gettext_lazy("Score (%)"),
         min_value=0,
         max_value=100,
         decimal_places=2,

@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from courseware.models import Course, CourseRole, Enrolment, Module
@@ -22,7 +23,10 @@ MAX_REASON = 1000
 
 def _checked_weight(value: float, what: str) -> float:
     if not math.isfinite(value) or value < 0 or value > MAX_WEIGHT:
-        raise ApplicationError(f"The weight of {what} must be a number from 0 to {MAX_WEIGHT:g}.")
+        raise ApplicationError(
+            gettext("The weight of %(what)s must be a number from 0 to %(max)s.")
+            % {"what": what, "max": f"{MAX_WEIGHT:g}"}
+        )
     return float(value)
 
 
@@ -31,14 +35,16 @@ def course_weights_update(
 ) -> None:
     """Set the item-type weights and the given modules' weights (module pk -> weight); a module
     of another course is refused and nothing is saved."""
-    lessons = _checked_weight(type_weights.lessons, "lessons")
-    quizzes = _checked_weight(type_weights.quizzes, "quizzes")
-    exercises = _checked_weight(type_weights.exercises, "exercises")
+    lessons = _checked_weight(type_weights.lessons, gettext("lessons"))
+    quizzes = _checked_weight(type_weights.quizzes, gettext("quizzes"))
+    exercises = _checked_weight(type_weights.exercises, gettext("exercises"))
     modules = {
         module.pk: module for module in Module.objects.filter(course=course, pk__in=module_weights)
     }
     if set(modules) != set(module_weights):
-        raise ApplicationError("A module named is not in this course.")
+        raise ApplicationError(
+            gettext("A weight was given for a module that is not in this course.")
+        )
     checked = {
         pk: _checked_weight(value, modules[pk].title) for pk, value in module_weights.items()
     }
@@ -67,25 +73,29 @@ def grade_override_set(
     """
     reason = reason.strip()
     if not reason:
-        raise ApplicationError("Give a reason for the override: the learner and staff see it.")
+        raise ApplicationError(
+            gettext("Give a reason for the override: the learner and staff see it.")
+        )
     if len(reason) > MAX_REASON:
-        raise ApplicationError(f"Keep the reason under {MAX_REASON} characters.")
+        raise ApplicationError(
+            gettext("Keep the reason under %(MAX_REASON)s characters.") % {"MAX_REASON": MAX_REASON}
+        )
     if score is not None and (not math.isfinite(score) or not 0.0 <= score <= 1.0):
-        raise ApplicationError("An overriding score is a percentage from 0 to 100.")
+        raise ApplicationError(gettext("An overriding score is a percentage from 0 to 100."))
     enrolment = (
         Enrolment.objects.filter(course=course, user_id=learner_pk, role=CourseRole.LEARNER)
         .select_related("user")
         .first()
     )
     if enrolment is None:
-        raise ApplicationError("This learner is not in this course.", status_code=404)
+        raise ApplicationError(gettext("This learner is not in this course."), status_code=404)
     items = course_items(course=course)
     if item_key not in items.by_key():
-        raise ApplicationError("This course has no such gradebook item.")
+        raise ApplicationError(gettext("This course has no such gradebook item."))
     (row,) = gradebook_rows(course=course, items=items, enrolments=[enrolment])
     cell = next(cell for cell in row.cells if cell.item.key == item_key)
     if score is None and cell.override is None:
-        raise ApplicationError("This score has no override to withdraw.")
+        raise ApplicationError(gettext("This score has no override to withdraw."))
     with transaction.atomic():
         return GradeOverride.objects.create(
             course=course,

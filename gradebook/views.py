@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware.errors import ApplicationError, learner_id
@@ -90,7 +91,7 @@ def submissions_export(
     course = get_object_or_404(Course, slug=course_slug)
     exercise = exercise_of_course(course=course, module_slug=module_slug, slug=exercise_slug)
     if exercise is None:
-        raise Http404("No such exercise in this course.")
+        raise Http404(gettext("No such exercise in this course."))
     table = exports.submissions_table(
         course=course, exercise=exercise, test_ids=exercise_test_ids(exercise=exercise)
     )
@@ -123,7 +124,9 @@ def override(request: HttpRequest, course_slug: str, user_pk: int) -> HttpRespon
     form = OverrideForm(request.POST)
     if not form.is_valid():
         problems = "; ".join(str(error) for errors in form.errors.values() for error in errors)
-        raise ApplicationError(f"The override is not saved: {problems}")
+        raise ApplicationError(
+            gettext("The override is not saved: %(problems)s") % {"problems": problems}
+        )
     services.grade_override_set(
         course=course,
         learner_pk=user_pk,
@@ -132,7 +135,10 @@ def override(request: HttpRequest, course_slug: str, user_pk: int) -> HttpRespon
         reason=form.cleaned_data["reason"],
         by_pk=learner_id(request.user),
     )
-    messages.success(request, "Override withdrawn." if form.cleaned_data["withdraw"] else "Saved.")
+    messages.success(
+        request,
+        gettext("Override withdrawn.") if form.cleaned_data["withdraw"] else gettext("Saved."),
+    )
     return redirect("gradebook:learner", course_slug=course.slug, user_pk=user_pk)
 
 
@@ -149,7 +155,7 @@ def weights(request: HttpRequest, course_slug: str) -> HttpResponse:
             type_weights=form.type_weights(),
             module_weights=form.module_weights(),
         )
-        messages.success(request, "Weights saved.")
+        messages.success(request, gettext("Weights saved."))
         return redirect("gradebook:gradebook", course_slug=course.slug)
     status = 400 if request.method == "POST" else 200
     return render(

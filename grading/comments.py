@@ -4,6 +4,7 @@ submission page and by the staff on the dashboard's submissions list."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from grading.models import Submission, SubmissionComment
@@ -17,9 +18,12 @@ def submission_comment_add(
     """Add a comment; blank or overlong text is refused and nothing is written."""
     text = (text or "").strip()
     if not text:
-        raise ApplicationError("A comment needs some text.")
+        raise ApplicationError(gettext("A comment needs some text."))
     if len(text) > MAX_COMMENT:
-        raise ApplicationError(f"A comment is at most {MAX_COMMENT} characters.")
+        raise ApplicationError(
+            gettext("A comment is at most %(MAX_COMMENT)s characters.")
+            % {"MAX_COMMENT": MAX_COMMENT}
+        )
     with transaction.atomic():
         return SubmissionComment.objects.create(
             submission=submission, author_id=author_pk, text=text

@@ -5,6 +5,7 @@ so neither touches the submission history."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from grading.models import Draft, Exercise, Submission
@@ -15,7 +16,9 @@ def draft_restore_submission(*, user: User, submission: Submission) -> Draft:
     """Put the code of one of the learner's own submissions back into their editor. Answer
     cells the exercise no longer has are left out; cells the submission lacks keep the starter."""
     if submission.user_id != user.pk:
-        raise ApplicationError("You can only restore your own submissions.", status_code=403)
+        raise ApplicationError(
+            gettext("You can only restore your own submissions."), status_code=403
+        )
     exercise = submission.exercise
     code = dict(exercise.starter_code)
     code.update(
@@ -31,5 +34,5 @@ def draft_restore_submission(*, user: User, submission: Submission) -> Draft:
 def draft_reset_to_starter(*, user: User, exercise: Exercise) -> Draft:
     """Start over: the editor opens with the starter code again. Submissions stay as they are."""
     if not exercise.starter_code:
-        raise ApplicationError("This exercise has no code to reset.")
+        raise ApplicationError(gettext("This exercise has no code to reset."))
     return draft_save(user=user, exercise=exercise, code=dict(exercise.starter_code))

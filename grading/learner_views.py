@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from courseware.errors import ApplicationError
@@ -24,7 +25,7 @@ def _exercise(course_slug: str, slug: str) -> Exercise:
     try:
         return selectors.exercise_get(course_slug=course_slug, slug=slug)
     except Exercise.DoesNotExist:
-        raise Http404("No such exercise") from None
+        raise Http404(gettext("No such exercise")) from None
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -96,7 +97,7 @@ def practice_status(request: HttpRequest, course_slug: str, slug: str, pk: int) 
             user=selectors.signed_in(request.user), exercise=exercise, pk=pk
         )
     except PracticeRun.DoesNotExist:
-        raise Http404("No such run") from None
+        raise Http404(gettext("No such run")) from None
     run.exercise = exercise
     response = JsonResponse(_practice_status(request, run))
     response["Cache-Control"] = "no-store"
@@ -107,7 +108,7 @@ def _pk(value: str | None) -> int:
     try:
         return int(value or "")
     except ValueError:
-        raise Http404("Choose two submissions to compare") from None
+        raise Http404(gettext("Choose two submissions to compare")) from None
 
 
 @login_required
@@ -122,7 +123,7 @@ def submissions_compare(request: HttpRequest, course_slug: str, slug: str) -> Ht
             new_pk=_pk(request.GET.get("new")),
         )
     except Submission.DoesNotExist:
-        raise Http404("No such submission") from None
+        raise Http404(gettext("No such submission")) from None
     return render(
         request,
         "grading/compare.html",
@@ -147,7 +148,9 @@ def submission_restore(request: HttpRequest, course_slug: str, slug: str, pk: in
         user=selectors.signed_in(request.user), submission=submission
     )
     messages.success(
-        request, f"The code of submission {submission.pk} is back in the editor (as your draft)."
+        request,
+        gettext("The code of submission %(pk)s is back in the editor (as your draft).")
+        % {"pk": submission.pk},
     )
     return redirect(_exercise_url(exercise, "submit"))
 
@@ -166,6 +169,7 @@ def starter_reset(request: HttpRequest, course_slug: str, slug: str) -> HttpResp
         messages.error(request, error.message)
         return redirect(_exercise_url(exercise, "submit"))
     messages.success(
-        request, "The editor holds the starter code again. Your submissions are all still here."
+        request,
+        gettext("The editor holds the starter code again. Your submissions are all still here."),
     )
     return redirect(_exercise_url(exercise, "submit"))

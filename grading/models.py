@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy
 
 from grading.feedback import (
     Feedback,
@@ -20,9 +21,9 @@ from grading.feedback import (
 
 class Exercise(models.Model):
     class Device(models.TextChoices):
-        CPU = "cpu", "CPU"
-        PREFER_GPU = "prefer-gpu", "GPU preferred"
-        REQUIRE_GPU = "require-gpu", "GPU required"
+        CPU = "cpu", gettext_lazy("CPU")
+        PREFER_GPU = "prefer-gpu", gettext_lazy("GPU preferred")
+        REQUIRE_GPU = "require-gpu", gettext_lazy("GPU required")
 
     module = models.ForeignKey(
         "courseware.Module", on_delete=models.PROTECT, related_name="exercises"
@@ -68,8 +69,8 @@ class Submission(models.Model):
     """What the learner sent, stored as received and never changed."""
 
     class Kind(models.TextChoices):
-        CODE = "code", "Code from the page"
-        NOTEBOOK = "notebook", "Uploaded notebook"
+        CODE = "code", gettext_lazy("Code from the page")
+        NOTEBOOK = "notebook", gettext_lazy("Uploaded notebook")
 
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="submissions")
     user = models.ForeignKey(
@@ -147,11 +148,11 @@ class GradingRun(RunRecord):
 
     class Status(models.TextChoices):
         # Not yet sent to the broker: the learner already has their share of gradings in it.
-        WAITING = "waiting", "Waiting for your earlier submissions"
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        GRADED = "graded", "Graded"
-        FAILED = "failed", "Failed"
+        WAITING = "waiting", gettext_lazy("Waiting for your earlier submissions")
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        GRADED = "graded", gettext_lazy("Graded")
+        FAILED = "failed", gettext_lazy("Failed")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="runs")
     number = models.PositiveIntegerField(default=1)
@@ -231,10 +232,10 @@ class PracticeRun(RunRecord):
     tests only."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        GRADED = "graded", "Checked"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        GRADED = "graded", gettext_lazy("Checked")
+        FAILED = "failed", gettext_lazy("Failed")
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="practice_runs")
     user = models.ForeignKey(

@@ -24,6 +24,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from nbformat import NotebookNode
 
 from courseware.errors import ApplicationError
@@ -74,7 +75,9 @@ def practice_run_create(*, user: User, exercise: Exercise, code: Any) -> Practic
     if not isinstance(code, dict) or not any(
         isinstance(value, str) and value.strip() for value in code.values()
     ):
-        raise ApplicationError("Your code is empty: write your answer before running the tests.")
+        raise ApplicationError(
+            gettext("Your code is empty: write your answer before running the tests.")
+        )
     with transaction.atomic():
         draft = draft_save(user=user, exercise=exercise, code=code)
         lock_learner(user_id=user.pk)

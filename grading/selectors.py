@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import ngettext
 
 from courseware.rendering import markdown_fragment
 from courseware.selectors.progress import exercise_best_points
@@ -138,14 +139,29 @@ class RunPlace:
 
     @property
     def text(self) -> str:
+        values = {
+            "position": self.position,
+            "ahead": self.ahead,
+            "share": settings.GRADING_ACTIVE_PER_LEARNER,
+        }
         if self.status == GradingRun.Status.QUEUED:
-            gradings = "grading" if self.ahead == 1 else "gradings"
-            return f"Queued: position {self.position} in line ({self.ahead} {gradings} ahead)."
-        share = settings.GRADING_ACTIVE_PER_LEARNER
-        submissions = "submission" if self.ahead == 1 else "submissions"
+            return (
+                ngettext(
+                    "Queued: position %(position)s in line (%(ahead)s grading ahead).",
+                    "Queued: position %(position)s in line (%(ahead)s gradings ahead).",
+                    self.ahead,
+                )
+                % values
+            )
         return (
-            f"Waiting: {self.ahead} of your {submissions} ahead. At most {share} of your "
-            "submissions are graded at a time, so everyone's work is graded promptly."
+            ngettext(
+                "Waiting: %(ahead)s of your submission ahead. At most %(share)s of your "
+                "submissions are graded at a time, so everyone's work is graded promptly.",
+                "Waiting: %(ahead)s of your submissions ahead. At most %(share)s of your "
+                "submissions are graded at a time, so everyone's work is graded promptly.",
+                self.ahead,
+            )
+            % values
         )
 
     def as_json(self) -> dict[str, Any]:

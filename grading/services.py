@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from deadlines.selectors import late_refusal
@@ -44,7 +45,7 @@ def submission_create(
 ) -> Submission:
     """Store a submission exactly as received and queue its first grading."""
     if not exercise.is_active:
-        raise ApplicationError("This exercise is no longer available.")
+        raise ApplicationError(gettext("This exercise is no longer available."))
     answer_ids = list(exercise.starter_code.keys())
     edited: list[str] = []
     if notebook is not None:
@@ -59,12 +60,14 @@ def submission_create(
     else:
         answers = {key: value for key, value in (code or {}).items() if key in answer_ids}
         if not answers or not any(value.strip() for value in answers.values()):
-            raise ApplicationError("Your code is empty: write your answer before submitting.")
+            raise ApplicationError(
+                gettext("Your code is empty: write your answer before submitting.")
+            )
         for value in answers.values():
             if len(value.encode("utf-8")) > MAX_ANSWER_BYTES:
-                raise ApplicationError("Your code is larger than 100 KB.")
+                raise ApplicationError(gettext("Your code is larger than 100 KB."))
             if "\x00" in value:
-                raise ApplicationError("Your code contains a NUL character.")
+                raise ApplicationError(gettext("Your code contains a NUL character."))
         payload = "\n".join(answers.values())
         kind = Submission.Kind.CODE
     refusal = late_refusal(user_id=user.pk, item=exercise)
@@ -72,7 +75,10 @@ def submission_create(
         # Refused, and nothing is lost: what was sent becomes the learner's draft.
         if answers:
             draft_save(user=user, exercise=exercise, code=answers)
-        raise ApplicationError(f"{refusal} Your code is kept as your draft.", status_code=403)
+        raise ApplicationError(
+            gettext("%(refusal)s Your code is kept as your draft.") % {"refusal": refusal},
+            status_code=403,
+        )
     with transaction.atomic():
         lock_learner(user_id=user.pk)
         hourly_limit_check(
@@ -211,21 +217,24 @@ def draft_save(*, user: User, exercise: Exercise, code: object) -> Draft:
     row is overwritten in place, so saving often never grows the database.
     """
     if not exercise.is_active:
-        raise ApplicationError("This exercise is no longer available.")
+        raise ApplicationError(gettext("This exercise is no longer available."))
     if not isinstance(code, dict) or not code:
-        raise ApplicationError("A draft is an object of answer cells and their code.")
+        raise ApplicationError(gettext("A draft is an object of answer cells and their code."))
     answer_ids = set(exercise.starter_code)
     for grade_id, value in code.items():
         if grade_id not in answer_ids:
             raise ApplicationError(
-                f"This exercise has no answer cell {str(grade_id)[:100]!r}: reload the page."
+                gettext("This exercise has no answer cell %(value)r: reload the page.")
+                % {"value": str(grade_id)[:100]}
             )
         if not isinstance(value, str):
-            raise ApplicationError(f"The code of {grade_id!r} is not text.")
+            raise ApplicationError(
+                gettext("The code of %(grade_id)r is not text.") % {"grade_id": grade_id}
+            )
         if len(value.encode("utf-8")) > MAX_ANSWER_BYTES:
-            raise ApplicationError("Your code is larger than 100 KB.")
+            raise ApplicationError(gettext("Your code is larger than 100 KB."))
         if "\x00" in value:
-            raise ApplicationError("Your code contains a NUL character.")
+            raise ApplicationError(gettext("Your code contains a NUL character."))
     with transaction.atomic():
         draft, _ = Draft.objects.update_or_create(
             user=user, exercise=exercise, defaults={"code": dict(code)}

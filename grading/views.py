@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from courseware.errors import ApplicationError
@@ -30,7 +31,7 @@ def _exercise(course_slug: str, slug: str) -> Exercise:
     try:
         return selectors.exercise_get(course_slug=course_slug, slug=slug)
     except Exercise.DoesNotExist:
-        raise Http404("No such exercise") from None
+        raise Http404(gettext("No such exercise")) from None
 
 
 @login_required
@@ -98,7 +99,7 @@ def submission_create(request: HttpRequest, course_slug: str, slug: str) -> Http
 def _own_submission(request: HttpRequest, exercise: Exercise, pk: int) -> Submission:
     submission = get_object_or_404(Submission, pk=pk, exercise=exercise)
     if not selectors.submission_visible_to(user=request.user, submission=submission):
-        raise Http404("No such submission")
+        raise Http404(gettext("No such submission"))
     return submission
 
 
@@ -202,8 +203,12 @@ def submission_regrade(request: HttpRequest, course_slug: str, slug: str, pk: in
     submission = get_object_or_404(Submission, pk=pk, exercise=exercise)
     fresh_seed = request.POST.get("fresh_seed") == "on"
     services.submission_regrade(submission=submission, fresh_seed=fresh_seed)
-    seed = "a fresh seed" if fresh_seed else "the same seed"
-    messages.success(request, f"Regrade queued with {seed}; earlier results stay in the history.")
+    seed = gettext("a fresh seed") if fresh_seed else gettext("the same seed")
+    messages.success(
+        request,
+        gettext("Regrade queued with %(seed)s; earlier results stay in the history.")
+        % {"seed": seed},
+    )
     return redirect("grading:submission", course_slug=course_slug, slug=slug, pk=pk)
 
 
@@ -214,7 +219,9 @@ def exercise_regrade(request: HttpRequest, course_slug: str, slug: str) -> HttpR
     count = services.exercise_regrade_all(
         exercise=exercise, fresh_seed=request.POST.get("fresh_seed") == "on"
     )
-    messages.success(request, f"{count} submissions queued for regrading.")
+    messages.success(
+        request, gettext("%(count)s submissions queued for regrading.") % {"count": count}
+    )
     return redirect("grading:instructor_submissions", course_slug=course_slug, slug=slug)
 
 

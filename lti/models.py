@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class ToolKey(models.Model):
@@ -183,12 +184,12 @@ class GradeSync(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (will be retried)"
+        PENDING = "pending", gettext_lazy("Pending")
+        SENT = "sent", gettext_lazy("Sent")
+        FAILED = "failed", gettext_lazy("Failed (will be retried)")
         # The platform answered a 4xx: sending the same score again would not help. A newer
         # score makes the row pending again.
-        REFUSED = "refused", "Refused by the platform"
+        REFUSED = "refused", gettext_lazy("Refused by the platform")
 
     link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE, related_name="grades")
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="grades")

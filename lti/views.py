@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -145,11 +146,21 @@ def roster_sync_view(request: HttpRequest, course_slug: str, context_pk: int) ->
     try:
         result = roster_sync(context_pk=context.pk)
     except (ApplicationError, LtiException) as error:
-        messages.error(request, f"The roster could not be synced: {error}")
+        messages.error(
+            request, gettext("The roster could not be synced: %(error)s") % {"error": error}
+        )
     else:
         messages.success(
             request,
-            f"Roster synced from {context.title or context.context_id}: {result.enrolled} "
-            f"enrolled, {result.dropped} dropped, {result.skipped} skipped.",
+            gettext(
+                "Roster synced from %(course)s: %(enrolled)s enrolled, %(dropped)s dropped, "
+                "%(skipped)s skipped."
+            )
+            % {
+                "course": context.title or context.context_id,
+                "enrolled": result.enrolled,
+                "dropped": result.dropped,
+                "skipped": result.skipped,
+            },
         )
     return redirect("courseware:roster", course_slug=course.slug)

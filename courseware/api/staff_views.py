@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -54,7 +55,7 @@ class LearnerRecordView(generics.RetrieveAPIView[Any]):
         record = selectors.learner_record(
             course=course_or_404(self.kwargs["slug"]), username=self.kwargs["username"]
         )
-        return found_or_404(record, "No such member of this course.")
+        return found_or_404(record, gettext("No such member of this course."))
 
 
 class ItemAnalysisView(APIView):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -43,16 +44,17 @@ from courseware.permissions import TeachingStaffPermission
 
 def _attempt(request: Request, pk: int) -> QuizAttempt:
     return found_or_404(
-        selectors.attempt_get_for_user(attempt_id=pk, user=request.user), "Attempt not found."
+        selectors.attempt_get_for_user(attempt_id=pk, user=request.user),
+        gettext("Attempt not found."),
     )
 
 
 def course_or_404(slug: str) -> Course:
-    return found_or_404(selectors.course_get(slug=slug), "No such course.")
+    return found_or_404(selectors.course_get(slug=slug), gettext("No such course."))
 
 
 def quiz_or_404(pk: int) -> Quiz:
-    return found_or_404(selectors.quiz_get(pk=pk), "No such quiz.")
+    return found_or_404(selectors.quiz_get(pk=pk), gettext("No such quiz."))
 
 
 class CourseListView(generics.ListAPIView[Course]):
@@ -87,7 +89,7 @@ class LessonDetailView(generics.RetrieveAPIView[Lesson]):
     def get_object(self) -> Lesson:
         course = course_or_404(self.kwargs["slug"])
         lesson = selectors.lesson_get_active(course=course, slug=self.kwargs["lesson_slug"])
-        return found_or_404(lesson, "No such lesson.")
+        return found_or_404(lesson, gettext("No such lesson."))
 
 
 class QuizDetailView(APIView):
@@ -170,7 +172,7 @@ class AttemptResultView(APIView):
         attempt = _attempt(request, pk)
         if not attempt.is_submitted:
             raise ApplicationError(
-                "Results are shown after the attempt is submitted.", status_code=409
+                gettext("Results are shown after the attempt is submitted."), status_code=409
             )
         return Response(attempt_body(attempt))
 

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext
+
 from courseware.errors import ApplicationError
 from courseware.questions.variants import Variant, text_format
 
@@ -57,49 +59,52 @@ def answer_clean(
     texts = raw if isinstance(raw, list) else [raw]
     if any(isinstance(text, str) and not _storable(text) for text in texts):
         raise ApplicationError(
-            "The answer contains a character that cannot be stored "
-            "(a NUL or an unpaired surrogate)."
+            gettext(
+                "The answer contains a character that cannot be stored "
+                "(a NUL or an unpaired surrogate)."
+            )
         )
     if question_type in ("single", "multiple"):
         by_letter = {letter: o for o, letter in option_letters(spec, option_order).items()}
         chosen = [raw] if isinstance(raw, str) else raw
         if question_type == "single" and not isinstance(raw, str):
-            raise ApplicationError("A single-choice answer is one option id.")
+            raise ApplicationError(gettext("A single-choice answer is one option id."))
         if not isinstance(chosen, list) or not all(isinstance(item, str) for item in chosen):
-            raise ApplicationError("A multiple-select answer is a list of option ids.")
+            raise ApplicationError(gettext("A multiple-select answer is a list of option ids."))
         if any(item not in by_letter for item in chosen):
-            raise ApplicationError("That option is not one of this question's options.")
+            raise ApplicationError(gettext("That option is not one of this question's options."))
         if question_type == "single":
             return by_letter[raw]
         picked = {by_letter[item] for item in chosen}
         return [option["id"] for option in spec["options"] if option["id"] in picked]
     if question_type == "numeric":
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            raise ApplicationError("Enter a number, such as 0.25 or 1e-3.")
+            raise ApplicationError(gettext("Enter a number, such as 0.25 or 1e-3."))
         if isinstance(raw, str):
             text = raw.strip().replace("−", "-")
             if not text:
                 return None
             if len(text) > MAX_NUMBER_INPUT:
-                raise ApplicationError("That number is too long.")
+                raise ApplicationError(gettext("That number is too long."))
             try:
                 value = float(text)
             except ValueError:
                 raise ApplicationError(
-                    f"“{text[:40]}” is not a number. Enter a number, such as 0.25 or 1e-3."
+                    gettext("“%(value)s” is not a number. Enter a number, such as 0.25 or 1e-3.")
+                    % {"value": text[:40]}
                 ) from None
         else:
             try:
                 value = float(raw)
             except OverflowError:  # an integer beyond the float range (a 400-digit number)
-                raise ApplicationError("That number is too large.") from None
+                raise ApplicationError(gettext("That number is too large.")) from None
         if not math.isfinite(value):
-            raise ApplicationError("Enter a finite number (not NaN or infinity).")
+            raise ApplicationError(gettext("Enter a finite number (not NaN or infinity)."))
         return value
     if not isinstance(raw, str):
-        raise ApplicationError("A text answer must be a string.")
+        raise ApplicationError(gettext("A text answer must be a string."))
     if len(raw.encode()) > MAX_TEXT_ANSWER_BYTES:
-        raise ApplicationError("That answer is too long (10 KB at most).")
+        raise ApplicationError(gettext("That answer is too long (10 KB at most)."))
     return raw.strip() or None
 
 

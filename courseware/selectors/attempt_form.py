@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext, gettext_noop
 
 from courseware.errors import ApplicationError
 
-DAMAGED_FORM = "The form was damaged or is out of date: reload the page and try again."
+DAMAGED_FORM = gettext_noop(
+    "The form was damaged or is out of date: reload the page and try again."
+)
 # A shown value is at most a saved answer (10 KB of text) written as JSON.
 MAX_SHOWN_FIELD = 100 * 1024
 
@@ -47,17 +50,17 @@ def _shown_field(form: QueryDict, item: Mapping[str, Any]) -> Any:
     if text is None:
         return _NOT_SHOWN
     if len(text) > MAX_SHOWN_FIELD:
-        raise ApplicationError(DAMAGED_FORM)
+        raise ApplicationError(gettext(DAMAGED_FORM))
     try:
         shown = json.loads(text)
     except (ValueError, RecursionError):
-        raise ApplicationError(DAMAGED_FORM) from None
+        raise ApplicationError(gettext(DAMAGED_FORM)) from None
     if item["type"] == "multiple":
         valid = isinstance(shown, list) and all(isinstance(value, str) for value in shown)
     else:
         valid = isinstance(shown, str)
     if not valid:
-        raise ApplicationError(DAMAGED_FORM)
+        raise ApplicationError(gettext(DAMAGED_FORM))
     return shown
 
 

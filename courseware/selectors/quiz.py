@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from courseware.models import Question, Quiz, QuizAttempt
 from courseware.questions import answer_public, question_public, question_result
@@ -46,9 +47,11 @@ def quiz_status_for_user(*, user: Any, quiz: Quiz, now: datetime | None = None) 
         next_start = ready if ready > now else None
     reason = ""
     if left == 0:
-        reason = "You have used all your attempts."
+        reason = gettext("You have used all your attempts.")
     elif next_start is not None:
-        reason = f"The next attempt opens at {timezone.localtime(next_start):%H:%M}."
+        reason = gettext("The next attempt opens at %(time)s.") % {
+            "time": formats.time_format(timezone.localtime(next_start), "H:i")
+        }
     elif open_attempt is None:
         user_id = user.pk if user.is_authenticated else None
         reason = late_refusal(user_id=user_id, item=quiz, at=now) or ""

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from courseware.models import Course, Enrolment
@@ -34,7 +35,10 @@ class AttentionRules:
             if not text:
                 return default
             if not text.isdigit() or not low <= int(text) <= high:
-                raise ApplicationError(f"“{name}” must be a whole number from {low} to {high}.")
+                raise ApplicationError(
+                    gettext("“%(name)s” must be a whole number from %(low)s to %(high)s.")
+                    % {"name": name, "low": low, "high": high}
+                )
             return int(text)
 
         return cls(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 
@@ -20,4 +21,6 @@ def page_of(rows: Sequence[Row], number: str, per_page: int | None = None) -> Pa
     try:
         return Paginator(rows, per_page or ROWS_PER_PAGE).page(number or "1")
     except (PageNotAnInteger, EmptyPage) as error:
-        raise ApplicationError(f"There is no page “{number}” of this list.") from error
+        raise ApplicationError(
+            gettext("There is no page “%(number)s” of this list.") % {"number": number}
+        ) from error

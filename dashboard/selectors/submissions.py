@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from courseware.models import Cohort, Course
@@ -35,10 +36,13 @@ class SubmissionQuery:
     def from_params(cls, params: Any) -> SubmissionQuery:
         status = params.get("status", "all") or "all"
         if status not in STATUSES:
-            raise ApplicationError(f"Unknown status “{status}”: use one of {', '.join(STATUSES)}.")
+            raise ApplicationError(
+                gettext("Unknown status “%(status)s”: use one of %(join)s.")
+                % {"status": status, "join": ", ".join(STATUSES)}
+            )
         cohort = params.get("cohort", "").strip()
         if cohort and not cohort.isdigit():
-            raise ApplicationError("This course has no such cohort.")
+            raise ApplicationError(gettext("This course has no such cohort."))
         return cls(
             learner=params.get("learner", "").strip()[:150],
             cohort=cohort,
@@ -85,7 +89,7 @@ def exercise_submissions(
         )
     if query.cohort:
         if not Cohort.objects.filter(course=course, pk=int(query.cohort)).exists():
-            raise ApplicationError("This course has no such cohort.")
+            raise ApplicationError(gettext("This course has no such cohort."))
         submissions = submissions.filter(
             user__enrolments__course=course, user__enrolments__cohort_id=int(query.cohort)
         )
@@ -114,7 +118,9 @@ def exercise_submissions(
     try:
         page = Paginator(ordered, PER_PAGE).page(query.page)
     except (PageNotAnInteger, EmptyPage) as error:
-        raise ApplicationError(f"There is no page “{query.page}” of these submissions.") from error
+        raise ApplicationError(
+            gettext("There is no page “%(page)s” of these submissions.") % {"page": query.page}
+        ) from error
     rows = []
     for submission in page.object_list:
         runs = sorted(submission.runs.all(), key=lambda run: run.number)

@@ -37,6 +37,31 @@ import {
   lineNumbers,
 } from "@codemirror/view";
 
+// Django's JavaScript catalog (base.html loads it first) translates CodeMirror's own words (the
+// search panel's buttons, its announcements) into the page's language.
+const gettext = window.gettext || ((text) => text);
+const phrases = EditorState.phrases.of({
+  Find: gettext("Find"),
+  Replace: gettext("Replace"),
+  next: gettext("next"),
+  previous: gettext("previous"),
+  all: gettext("all"),
+  "match case": gettext("match case"),
+  regexp: gettext("regexp"),
+  "by word": gettext("by word"),
+  replace: gettext("replace"),
+  "replace all": gettext("replace all"),
+  close: gettext("close"),
+  "current match": gettext("current match"),
+  "on line": gettext("on line"),
+  "replaced $ matches": gettext("replaced $ matches"),
+  "replaced match on line $": gettext("replaced match on line $"),
+  "Go to line": gettext("Go to line"),
+  go: gettext("go"),
+  "Control character": gettext("Control character"),
+  "Selection deleted": gettext("Selection deleted"),
+});
+
 const script = document.currentScript;
 const nonce = (script && script.nonce) || "";
 const darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
@@ -126,6 +151,7 @@ function enhance(textarea, views) {
     state: EditorState.create({
       doc: textarea.value,
       extensions: [
+        phrases,
         lineNumbers(),
         errorLine,
         highlightActiveLineGutter(),

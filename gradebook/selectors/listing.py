@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from courseware.models import Course, CourseRole, Enrolment
@@ -38,7 +39,9 @@ def gradebook_listed_rows(
     is named (the total stays the course total, over every item); an unknown or inactive module
     is a 400."""
     if module and not course.modules.filter(slug=module, is_active=True).exists():
-        raise ApplicationError(f"This course has no module {module!r}.")
+        raise ApplicationError(
+            gettext("This course has no module %(module)r.") % {"module": module}
+        )
     rows = gradebook_rows(
         course=course, items=course_items(course=course), enrolments=enrolments, with_times=True
     )

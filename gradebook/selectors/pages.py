@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from courseware.errors import ApplicationError
 from courseware.models import Cohort, Course, CourseRole, Enrolment
@@ -56,15 +57,22 @@ class GradebookQuery:
             page=str(params.get("page", "") or "1"),
         )
         if query.sort not in SORTS:
-            raise ApplicationError(f"Unknown sort {query.sort!r}: use one of {', '.join(SORTS)}.")
+            raise ApplicationError(
+                gettext("Unknown sort %(sort)r: use one of %(join)s.")
+                % {"sort": query.sort, "join": ", ".join(SORTS)}
+            )
         if query.status not in STATUSES:
             raise ApplicationError(
-                f"Unknown status {query.status!r}: use one of {', '.join(STATUSES)}."
+                gettext("Unknown status %(status)r: use one of %(join)s.")
+                % {"status": query.status, "join": ", ".join(STATUSES)}
             )
         if query.cohort not in ("", NO_COHORT) and not query.cohort.isdigit():
-            raise ApplicationError("Unknown cohort.")
+            raise ApplicationError(gettext("Unknown cohort."))
         if len(query.search) > MAX_SEARCH:
-            raise ApplicationError(f"Search for at most {MAX_SEARCH} characters.")
+            raise ApplicationError(
+                gettext("Search for at most %(MAX_SEARCH)s characters.")
+                % {"MAX_SEARCH": MAX_SEARCH}
+            )
         return query
 
     def with_page(self, page: int) -> GradebookQuery:
@@ -82,7 +90,7 @@ def learner_enrolments(*, course: Course, query: GradebookQuery) -> QuerySet[Enr
         enrolments = enrolments.filter(cohort__isnull=True)
     elif query.cohort:
         if not Cohort.objects.filter(course=course, pk=int(query.cohort)).exists():
-            raise ApplicationError("This course has no such cohort.")
+            raise ApplicationError(gettext("This course has no such cohort."))
         enrolments = enrolments.filter(cohort_id=int(query.cohort))
     if query.search:
         words = query.search
@@ -162,5 +170,5 @@ def course_learner_or_404(*, course_slug: str, user_pk: int) -> tuple[Course, En
     course = get_object_or_404(Course, slug=course_slug)
     enrolment = learner_enrolment(course=course, user_pk=user_pk)
     if enrolment is None:
-        raise Http404("No such learner in this course.")
+        raise Http404(gettext("No such learner in this course."))
     return course, enrolment

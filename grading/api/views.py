@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -36,7 +37,7 @@ from grading.models import Exercise, Submission
 def _exercise(pk: int) -> Exercise:
     exercise = selectors.exercise_get_active(pk=pk)
     if exercise is None:
-        raise ApplicationError("No such exercise.", status_code=404)
+        raise ApplicationError(gettext("No such exercise."), status_code=404)
     return exercise
 
 
@@ -138,7 +139,7 @@ class SubmissionDetail(APIView):
         if submission is None or not selectors.submission_visible_to(
             user=selectors.signed_in(request.user), submission=submission
         ):
-            raise ApplicationError("No such submission.", status_code=404)
+            raise ApplicationError(gettext("No such submission."), status_code=404)
         return Response(SubmissionSerializer(submission).data)
 
 
@@ -190,7 +191,7 @@ class SubmissionRegrade(APIView):
     def permission_course(self, request: Request) -> Course:
         submission = selectors.submission_get(pk=self.kwargs["pk"])
         if submission is None:
-            raise ApplicationError("No such submission.", status_code=404)
+            raise ApplicationError(gettext("No such submission."), status_code=404)
         return submission.exercise.module.course
 
     @extend_schema(

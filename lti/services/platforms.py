@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from lti.models import Deployment, Platform
 
@@ -36,6 +37,6 @@ def platform_register(
     for deployment_id in deployment_ids:
         deployment_id = deployment_id.strip()
         if not deployment_id:
-            raise ValidationError("A deployment id cannot be blank.")
+            raise ValidationError(gettext("A deployment id cannot be blank."))
         Deployment.objects.get_or_create(platform=platform, deployment_id=deployment_id)
     return platform, created

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
@@ -43,7 +44,9 @@ def roster_sync(*, context_pk: int) -> RosterResult:
     context = Context.objects.select_related("platform", "course").get(pk=context_pk)
     if not context.memberships_url:
         raise ApplicationError(
-            "The LMS has not offered a member list for this course: launch from it once first."
+            gettext(
+                "The LMS has not offered a member list for this course: launch from it once first."
+            )
         )
     members = _members(context)
     enrolled = dropped = skipped = 0

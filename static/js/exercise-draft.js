@@ -29,7 +29,7 @@
     if (inFlight || !dirty) return;
     dirty = false;
     inFlight = true;
-    say("Saving draft…");
+    say(gettext("Saving draft…"));
     fetch(form.dataset.draftUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -41,12 +41,14 @@
     }).then(function (result) {
       if (result.ok) {
         var at = new Date(result.body.saved_at);
-        say("Draft saved at " + at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+        // The time in the page's language (<html lang>), as the server's dates are.
+        var time = at.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
+        say(interpolate(gettext("Draft saved at %s."), [time]));
       } else {
-        say("Draft not saved: " + (result.body.error || "the server refused it."));
+        say(interpolate(gettext("Draft not saved: %s"), [result.body.error || gettext("the server refused it.")]));
       }
     }).catch(function () {
-      say("Draft not saved (offline?): it is tried again at your next change.");
+      say(gettext("Draft not saved (offline?): it is tried again at your next change."));
     }).then(function () {
       inFlight = false;
       if (dirty) save();

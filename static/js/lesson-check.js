@@ -31,7 +31,7 @@
     });
     if (!chosen.length) {
       feedback.appendChild(
-        paragraph("Not answered: choose an answer and check again.", "check-verdict"));
+        paragraph(gettext("Not answered: choose an answer and check again."), "check-verdict"));
       return;
     }
     var right = inputs.every(function (input) {
@@ -42,10 +42,10 @@
       var verdict = label.querySelector("[data-verdict]");
       if (input.hasAttribute("data-correct")) {
         label.classList.add("option--correct");
-        verdict.textContent = "(right answer)";
+        verdict.textContent = gettext("(right answer)");
       } else if (input.checked) {
         label.classList.add("option--wrong");
-        verdict.textContent = "(not right)";
+        verdict.textContent = gettext("(not right)");
       }
     });
     feedback.appendChild(paragraph(

@@ -17,7 +17,7 @@
     if (!window.academyRunStatus) return; // the status script did not load: post the form
     event.preventDefault();
     button.disabled = true;
-    say("Running the visible tests…");
+    say(gettext("Running the visible tests…"));
     fetch(button.formAction, {
       method: "POST",
       credentials: "same-origin",
@@ -28,7 +28,7 @@
         function () { return { ok: false, body: {} }; });
     }).then(function (answer) {
       if (!answer.ok) {
-        say("The visible tests did not run: " + (answer.body.error || "the server refused the request."));
+        say(interpolate(gettext("The visible tests did not run: %s"), [answer.body.error || gettext("the server refused the request.")]));
         return;
       }
       result.innerHTML = answer.body.html;
@@ -37,7 +37,7 @@
       window.academyRunStatus.watch(live);
       if (live.scrollIntoView) live.scrollIntoView({ block: "nearest" });
     }).catch(function () {
-      say("The visible tests did not run: the server could not be reached. Try again.");
+      say(gettext("The visible tests did not run: the server could not be reached. Try again."));
     }).then(function () {
       button.disabled = false;
     });

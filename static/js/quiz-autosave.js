@@ -64,7 +64,7 @@
       values[id] = valueOf(id);
       answers[id] = values[id] === "" ? null : values[id];
     });
-    say("Saving…");
+    say(gettext("Saving…"));
     fetch(form.dataset.answersUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -79,21 +79,21 @@
           if (shown) shown.value = JSON.stringify(values[id]);
           showError(id, "");
         });
-        say("All answers saved.");
+        say(gettext("All answers saved."));
       } else if (result.body.question) {
         var bad = result.body.question;
-        showError(bad, result.body.error || "Not saved.");
+        showError(bad, result.body.error || gettext("Not saved."));
         // One answer was refused, and with it the request: send the other answers again.
         ids.forEach(function (id) { if (id !== bad) dirty[id] = true; });
-        say("Not saved: see the question marked in red.");
+        say(gettext("Not saved: see the question marked in red."));
       } else {
         // The attempt itself was refused (submitted elsewhere, past its due date): sending
         // again would be refused again. The server's message says why.
         stop();
-        say(result.body.error || result.body.detail || "Not saved.");
+        say(result.body.error || result.body.detail || gettext("Not saved."));
       }
     }).catch(function () {
-      say("Not saved (offline?): press “Save answers” to retry.");
+      say(gettext("Not saved (offline?): press “Save answers” to retry."));
     }).then(function () {
       inFlight = false;
       flush();

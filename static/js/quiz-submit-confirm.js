@@ -30,7 +30,7 @@
     item.className = "unanswered-item";
     var anchor = document.createElement("a");
     anchor.href = "#" + section.id;
-    anchor.textContent = "question " + section.dataset.number;
+    anchor.textContent = interpolate(gettext("question %s"), [section.dataset.number]);
     item.appendChild(anchor);
     return item;
   }
@@ -61,10 +61,12 @@
     if (!missing.length || !dialog || typeof dialog.showModal !== "function") return;
     event.preventDefault();
     var numbers = missing.map(function (section) { return section.dataset.number; });
-    var count = missing.length === 1 ? "1 question is" : missing.length + " questions are";
+    var text = ngettext(
+      "%(count)s question is not answered yet (question %(numbers)s). An unanswered question scores 0, and submitting ends this attempt.",
+      "%(count)s questions are not answered yet (questions %(numbers)s). An unanswered question scores 0, and submitting ends this attempt.",
+      missing.length);
     dialog.querySelector("#submit-confirm-text").textContent =
-      count + " not answered yet (" + (numbers.length === 1 ? "question " : "questions ") +
-      numbers.join(", ") + "). An unanswered question scores 0, and submitting ends this attempt.";
+      interpolate(text, { count: missing.length, numbers: numbers.join(", ") }, true);
     dialog.returnValue = "";
     dialog.showModal();
     dialog.querySelector('[data-confirm="back"]').focus();

@@ -29,7 +29,7 @@
       }
       if (data.status === "failed") {
         var message = result.querySelector("#status-message");
-        return "Failed" + (message ? ": " + message.textContent.trim() : ".");
+        return message ? interpolate(gettext("Failed: %s"), [message.textContent.trim()]) : gettext("Failed.");
       }
       return data.status_display + ".";
     }
@@ -39,9 +39,10 @@
         elapsed.hidden = true;
         return;
       }
-      var what = data.status === "running" ? "Running for " : "Waiting for ";
-      elapsed.textContent = what + data.elapsed_seconds + " s (time limit " +
-        data.limit_seconds + " s).";
+      var times = { elapsed: data.elapsed_seconds, limit: data.limit_seconds };
+      var text = data.status === "running" ? gettext("Running for %(elapsed)s s (time limit %(limit)s s).")
+        : gettext("Waiting for %(elapsed)s s (time limit %(limit)s s).");
+      elapsed.textContent = interpolate(text, times, true);
       elapsed.hidden = false;
     }
 
@@ -71,7 +72,7 @@
         .catch(function () {
           // Offline or a server hiccup: back off, and say so after a few misses.
           failures += 1;
-          if (failures === 3) announce.textContent = "Lost contact with the server; still trying. You can also reload the page.";
+          if (failures === 3) announce.textContent = gettext("Lost contact with the server; still trying. You can also reload the page.");
           setTimeout(poll, Math.min(30000, 1500 * Math.pow(2, failures)));
         });
     }

@@ -184,6 +184,11 @@ def test_the_set_grades_a_learner_and_keeps_it_across_a_web_restart(stack: Stack
     # The proxy's headers, and Django's, each once.
     assert signup.headers["X-Content-Type-Options"] == "nosniff"
     assert signup.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
+    # The image carries the compiled translations: a Spanish browser gets the Spanish page.
+    spanish = requests.get(
+        f"{stack.url}/accounts/signup/", headers={"Accept-Language": "es"}, timeout=10
+    )
+    assert "<h1>Crea una cuenta</h1>" in spanish.text, spanish.text[:500]
     password = secrets.token_urlsafe(16)
     created = learner.post(
         f"{stack.url}/accounts/signup/",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courseware.enrolment import enrol_with_role
 from courseware.errors import ApplicationError
@@ -118,17 +118,29 @@ def test_weights_refused_change_nothing(built, alice, lessons, module_weight, me
     assert _row(built, alice).total == before
 
 
+def test_a_refused_type_weight_names_its_type_in_the_learners_language(built) -> None:
+    with translation.override("es"), pytest.raises(ApplicationError) as refused:
+        services.course_weights_update(
+            course=built.course, type_weights=TypeWeights(quizzes=-1), module_weights={}
+        )
+    assert "cuestionarios" in str(refused.value.message)
+    assert "quizzes" not in str(refused.value.message)
+
+
 def test_weights_of_a_module_of_another_course_are_refused(built, alice) -> None:
     from tests.gradebook.builder import build_course
 
     other = build_course(slug="other")
 
-    with pytest.raises(ApplicationError, match="not in this course"):
+    with pytest.raises(ApplicationError) as refused:
         services.course_weights_update(
             course=built.course,
             type_weights=TypeWeights(),
             module_weights={other.modules[0].pk: 5},
         )
+    assert (
+        str(refused.value.message) == "A weight was given for a module that is not in this course."
+    )
     assert not other.modules[0].__class__.objects.filter(grade_weight__isnull=False).exists()
 
 
