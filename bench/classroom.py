@@ -79,21 +79,7 @@ def learners_up_to(room: Classroom, sizes: tuple[int, ...] = SIZES) -> Iterator[
         first = first or pks[0]
         made = learners
         print(f"setup_bulk_create_{learners} {time.perf_counter() - start:.1f} s", flush=True)
-        analyze_tables()
         yield learners, first
-
-
-def analyze_tables() -> None:
-    """Give PostgreSQL's planner the statistics of the rows just bulk-created, as autovacuum
-    gives a live database within a minute of such growth. Without them the planner takes
-    tens of thousands of rows for a handful and joins them in nested loops: the pages were
-    measured two to three times slower than a live database serves them."""
-    if connection.vendor != "postgresql":
-        return
-    start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"setup_analyze {time.perf_counter() - start:.1f} s", flush=True)
 
 
 def measure(client: Client, path: str, runs: int) -> Timing:
