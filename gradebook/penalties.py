@@ -57,10 +57,16 @@ class Penalty:
 NO_PENALTY = Penalty()
 
 
+def can_be_late(*, course: Course) -> bool:
+    """Whether any work in the course can be late: only where it has due dates. Where it has
+    none, every check is on time, and the callers need not read when work was done."""
+    return DueDate.objects.filter(course=course).exists()
+
+
 def late_penalties(*, course: Course, checks: Sequence[LateCheck]) -> dict[LateCheck, Penalty]:
     """The penalty of each check that is late; checks left out are on time (NO_PENALTY)."""
     dated = [check for check in checks if check.done_at is not None]
-    if not dated or not DueDate.objects.filter(course=course).exists():
+    if not dated or not can_be_late(course=course):
         return {}
     schedule = due_schedule(course_id=course.pk, user_ids={check.user_id for check in dated})
     items: dict[str, Item] = {}

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from courseware.models import Course, ExerciseProgress, Module, Quiz, QuizAttempt
-from courseware.selectors.progress import kept_attempt
+from courseware.selectors.progress import kept_quiz_scores
 from courseware.selectors.roster import courses_taught_by
 from grading.models import Exercise
 from lti.errors import LaunchRefused
@@ -146,22 +146,12 @@ def kept_score(*, link: ResourceLink, user_id: int) -> KeptScore | None:
         return KeptScore(points=progress.best_points, max_points=progress.max_points)
     if link.quiz_id is not None:
         quiz: Any = link.quiz
-        attempts = list(
-            QuizAttempt.objects.filter(
-                user_id=user_id, quiz_id=link.quiz_id, status=QuizAttempt.Status.SUBMITTED
-            ).order_by("submitted_at", "pk")
+        found = kept_quiz_scores(user_ids=[user_id], quiz_keep={quiz.pk: quiz.keep}).get(
+            (user_id, quiz.pk)
         )
-        if not attempts:
+        if found is None:
             return None
-        # courseware's one best-or-last rule picks the (submitted_at, score) that counts.
-        by_time = {
-            (attempt.submitted_at, attempt.score or 0.0): attempt
-            for attempt in attempts
-            if attempt.submitted_at is not None
-        }
-        if not by_time:
-            return None
-        kept = by_time[kept_attempt(keep=quiz.keep, attempts=list(by_time))]
+        kept = QuizAttempt.objects.get(pk=found.attempt_pk)
         if not kept.max_points:
             return None
         return KeptScore(points=kept.points or 0.0, max_points=kept.max_points)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count
+from django.db.models import Case, Count, F, Q, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from courseware.models import (
     Course,
@@ -45,25 +46,68 @@ class ModuleProgress:
         return self.exercise_points / self.exercise_max_points
 
 
-def kept_attempt(*, keep: str, attempts: list[tuple[datetime, float]]) -> tuple[datetime, float]:
-    """The (submitted_at, score) that counts of one learner's submitted attempts at a quiz: the
-    best (the earliest of equal bests) or the last, following the quiz's `keep` rule. The one
-    place this rule lives: the progress table and the gradebook both read it here."""
-    if keep == Quiz.Keep.BEST:
-        return max(attempts, key=lambda attempt: (attempt[1], -attempt[0].timestamp()))
-    return max(attempts)
+class KeptQuizScore(NamedTuple):
+    """A learner's kept attempt at a quiz: its pk, its score (0..1), when it was submitted
+    (None unless asked for) and how many submitted attempts there are."""
+
+    attempt_pk: int
+    score: float
+    attempts: int
+    submitted_at: datetime | None
 
 
-def _kept_scores(quizzes: dict[int, Quiz], attempts: Iterable[Any]) -> dict[tuple[int, int], Any]:
-    """(user, quiz) -> (kept score, attempts), the kept score following the quiz's rule."""
-    grouped: dict[tuple[int, int], list[tuple[datetime, float]]] = defaultdict(list)
-    for user_id, quiz_id, score, submitted_at in attempts:
-        grouped[(user_id, quiz_id)].append((submitted_at, score or 0.0))
-    kept = {}
-    for key, rows in grouped.items():
-        _, score = kept_attempt(keep=quizzes[key[1]].keep, attempts=rows)
-        kept[key] = (score, len(rows))
-    return kept
+def kept_quiz_scores(
+    *, user_ids: Iterable[int], quiz_keep: Mapping[int, str], with_times: bool = False
+) -> dict[tuple[int, int], KeptQuizScore]:
+    """(learner, quiz) -> the kept one of the learner's submitted attempts at the quiz: the
+    best (the earliest of equal bests) or the last (the best of equal lasts), following each
+    quiz's `keep` rule (`quiz_keep`: quiz pk -> rule). The one place this rule lives: the
+    progress table, the gradebook and the LMS score all read it here.
+
+    One query whatever the number of learners: the database ranks each learner's attempts at
+    each quiz and returns the first of each only, so no attempt nor its time (unless
+    `with_times`) is read into Python."""
+    best = [pk for pk, keep in quiz_keep.items() if keep == Quiz.Keep.BEST]
+    last = [pk for pk, keep in quiz_keep.items() if keep != Quiz.Keep.BEST]
+    score = Coalesce("score", Value(0.0))
+    pair = [F("user_id"), F("quiz_id")]
+    ranked = (
+        QuizAttempt.objects.filter(
+            user_id__in=list(user_ids),
+            quiz_id__in=[*best, *last],
+            status=QuizAttempt.Status.SUBMITTED,
+            submitted_at__isnull=False,  # a submitted attempt always has its time
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=pair,
+                order_by=[
+                    # Best: the highest score, then the earliest. Last: the latest, then the
+                    # highest score. Each key is constant (NULL or 0) under the other rule.
+                    Case(When(quiz_id__in=best, then=score), default=Value(0.0)).desc(),
+                    Case(When(quiz_id__in=last, then=F("submitted_at"))).desc(nulls_last=True),
+                    Case(When(quiz_id__in=best, then=F("submitted_at"))).asc(nulls_last=True),
+                    score.desc(),
+                    F("pk").desc(),  # of equal attempts, the newest row
+                ],
+            ),
+            attempt_count=Window(Count("pk"), partition_by=pair),
+            kept_score=score,
+        )
+        .filter(rank=1)
+        .order_by()
+    )
+    fields = ["user_id", "quiz_id", "pk", "kept_score", "attempt_count"]
+    if with_times:
+        return {
+            (user_id, quiz_id): KeptQuizScore(pk, kept, count, at)
+            for user_id, quiz_id, pk, kept, count, at in ranked.values_list(*fields, "submitted_at")
+        }
+    return {
+        (user_id, quiz_id): KeptQuizScore(pk, kept, count, None)
+        for user_id, quiz_id, pk, kept, count in ranked.values_list(*fields)
+    }
 
 
 @dataclass
@@ -79,34 +123,47 @@ def _exercise_totals(
     *, course: Course, user_ids: list[int]
 ) -> dict[tuple[int, int], _ExerciseTotals]:
     """(learner, module) -> exercise totals over every active exercise of the module, in two
-    queries. The exercises are read through the reverse relation the grading app declares
-    (Module.exercises), so courseware imports nothing from grading."""
+    queries, the second summed per learner and module in the database. The exercises are read
+    through the reverse relation the grading app declares (Module.exercises), so courseware
+    imports nothing from grading."""
     listed: dict[int, dict[str, float]] = defaultdict(dict)
     for module_id, slug, max_points in Module.objects.filter(
         course=course, is_active=True, exercises__is_active=True
     ).values_list("pk", "exercises__slug", "exercises__max_points"):
         listed[module_id][slug] = max_points or 0.0
-    scores: dict[tuple[int, int], dict[str, tuple[float, float]]] = defaultdict(dict)
-    for user_id, module_id, key, best, max_points in ExerciseProgress.objects.filter(
-        user_id__in=user_ids, module__course=course
-    ).values_list("user_id", "module_id", "exercise_key", "best_points", "max_points"):
-        scores[(user_id, module_id)][key] = (best, max_points)
-    totals: dict[tuple[int, int], _ExerciseTotals] = {}
+    # An exercise a learner has a score for but the module no longer lists still counts, with
+    # its own points: the database sums both kinds apart, per learner and module.
+    listed_q = Q()
+    for module_id, exercises in listed.items():
+        listed_q |= Q(module_id=module_id, exercise_key__in=list(exercises))
+    unlisted_q = ~listed_q if listed else Q(pk__isnull=False)
+    full_marks = Q(max_points__gt=0, best_points__gte=F("max_points"))
     # What a learner with no score in a module has there: computed once per module, shared.
     untouched = {
         module_id: _ExerciseTotals(total=len(exercises), max_points=sum(exercises.values()))
         for module_id, exercises in listed.items()
     }
-    for (user_id, module_id), mine in scores.items():
-        exercises = listed.get(module_id, {})
-        unlisted = [most for slug, (_, most) in mine.items() if slug not in exercises]
+    totals: dict[tuple[int, int], _ExerciseTotals] = {}
+    for user_id, module_id, done, passed, points, unlisted, unlisted_max in (
+        ExerciseProgress.objects.filter(user_id__in=user_ids, module__course=course)
+        .values("user_id", "module_id")
+        .order_by()
+        .annotate(
+            done=Count("pk"),
+            passed=Count("pk", filter=full_marks),
+            points=Sum("best_points"),
+            unlisted=Count("pk", filter=unlisted_q),
+            unlisted_max=Sum("max_points", filter=unlisted_q),
+        )
+        .values_list("user_id", "module_id", "done", "passed", "points", "unlisted", "unlisted_max")
+    ):
         base = untouched.get(module_id)
         totals[(user_id, module_id)] = _ExerciseTotals(
-            done=len(mine),
-            passed=sum(1 for best, most in mine.values() if most > 0 and best >= most),
-            total=len(exercises) + len(unlisted),
-            points=sum(best for best, _ in mine.values()),
-            max_points=(base.max_points if base else 0.0) + sum(unlisted),
+            done=done,
+            passed=passed,
+            total=(base.total if base else 0) + unlisted,
+            points=points or 0.0,
+            max_points=(base.max_points if base else 0.0) + (unlisted_max or 0.0),
         )
     for user_id in user_ids:
         for module_id, empty in untouched.items():
@@ -134,11 +191,8 @@ def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[M
         .annotate(n=Count("pk"))
         .values_list("user_id", "lesson__module_id", "n")
     }
-    kept = _kept_scores(
-        quizzes,
-        QuizAttempt.objects.filter(
-            user_id__in=user_ids, quiz__in=list(quizzes), status=QuizAttempt.Status.SUBMITTED
-        ).values_list("user_id", "quiz_id", "score", "submitted_at"),
+    kept = kept_quiz_scores(
+        user_ids=user_ids, quiz_keep={pk: quiz.keep for pk, quiz in quizzes.items()}
     )
     exercises = _exercise_totals(course=course, user_ids=user_ids)
     table: dict[int, list[ModuleProgress]] = {}
@@ -146,7 +200,8 @@ def progress_by_user(*, course: Course, user_ids: list[int]) -> dict[int, list[M
         row = []
         for module in modules:
             quiz = quiz_by_module.get(module.pk)
-            score, attempts = kept.get((user_id, quiz.pk), (None, 0)) if quiz else (None, 0)
+            found = kept.get((user_id, quiz.pk)) if quiz else None
+            score, attempts = (found.score, found.attempts) if found else (None, 0)
             exercise = exercises.get((user_id, module.pk)) or _ExerciseTotals()
             row.append(
                 ModuleProgress(

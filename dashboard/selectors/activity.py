@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Q, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from courseware.models import Course, LessonRead, QuizAttempt
 from grading.models import Exercise, GradingRun, Submission
@@ -41,51 +41,47 @@ def last_activity(*, course: Course, user_ids: list[int]) -> dict[int, datetime]
 @dataclass(frozen=True)
 class ExerciseStruggle:
     exercise: Exercise
-    failed: int  # submissions whose latest finished grading fell short of full marks
-    passed: bool  # one of the learner's submissions got full marks
+    failed: int  # submissions whose latest finished grading fell short of full marks (none
+    # of the learner's submissions to the exercise got full marks)
 
 
-def _is_pass(status: str, points: float | None, max_points: float | None) -> bool:
-    if status != GradingRun.Status.GRADED or not max_points:
-        return False
-    return (points or 0.0) >= max_points
+def struggles(
+    *, course: Course, user_ids: list[int], failed_at_least: int
+) -> dict[int, list[ExerciseStruggle]]:
+    """Learner pk -> the exercises they have failed at least `failed_at_least` times without
+    a pass, with how many of their submissions failed.
 
-
-def struggles(*, course: Course, user_ids: list[int]) -> dict[int, list[ExerciseStruggle]]:
-    """Learner pk -> per exercise they submitted to: how many of their submissions failed."""
-    latest: dict[int, tuple[int, int, int, bool]] = {}  # submission -> (number, user, ex, pass)
-    for submission_id, user_id, exercise_id, number, status, points, max_points in (
+    A submission counts by its latest finished grading, a pass being a graded run with full
+    marks. The database picks those runs, counts them per learner and exercise and keeps the
+    struggles only (one query, a few rows), so no run is read into Python."""
+    latest = (
         GradingRun.objects.filter(
             submission__exercise__module__course=course,
             submission__user_id__in=user_ids,
             status__in=[GradingRun.Status.GRADED, GradingRun.Status.FAILED],
         )
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("submission_id")], order_by=F("number").desc())
+        )
+        .filter(rank=1)
+        .values("pk")
+    )
+    is_pass = (
+        Q(status=GradingRun.Status.GRADED, max_points__isnull=False)
+        & ~Q(max_points=0)
+        & Q(max_points__lte=Coalesce("points", Value(0.0)))
+    )
+    counts = (
+        GradingRun.objects.filter(pk__in=latest)
+        .values("submission__user_id", "submission__exercise_id")
         .order_by()
-        .values_list(
-            "submission_id",
-            "submission__user_id",
-            "submission__exercise_id",
-            "number",
-            "status",
-            "points",
-            "max_points",
-        )
-    ):
-        known = latest.get(submission_id)
-        if known is None or number > known[0]:
-            latest[submission_id] = (
-                number,
-                user_id,
-                exercise_id,
-                _is_pass(status, points, max_points),
-            )
-    counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])  # failed, passed
-    for _, user_id, exercise_id, is_pass in latest.values():
-        counts[(user_id, exercise_id)][1 if is_pass else 0] += 1
-    exercises = Exercise.objects.in_bulk({exercise_id for _, exercise_id in counts})
+        .annotate(failed=Count("pk", filter=~is_pass), passed=Count("pk", filter=is_pass))
+        .filter(passed=0, failed__gte=failed_at_least)
+        .values_list("submission__user_id", "submission__exercise_id", "failed")
+    )
+    failures = {(user_id, exercise_id): failed for user_id, exercise_id, failed in counts}
+    exercises = Exercise.objects.in_bulk({exercise_id for _, exercise_id in failures})
     found: dict[int, list[ExerciseStruggle]] = defaultdict(list)
-    for (user_id, exercise_id), (failed, passes) in sorted(counts.items()):
-        found[user_id].append(
-            ExerciseStruggle(exercise=exercises[exercise_id], failed=failed, passed=passes > 0)
-        )
+    for (user_id, exercise_id), failed in sorted(failures.items()):
+        found[user_id].append(ExerciseStruggle(exercise=exercises[exercise_id], failed=failed))
     return dict(found)

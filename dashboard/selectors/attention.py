@@ -67,7 +67,7 @@ def needs_attention(
     now = now or timezone.now()
     user_ids = [row.enrolment.user_id for row in heatmap.rows]
     active = last_activity(course=course, user_ids=user_ids)
-    failing = struggles(course=course, user_ids=user_ids)
+    failing = struggles(course=course, user_ids=user_ids, failed_at_least=rules.failed_submissions)
     by_cohort: dict[int | None, list[float]] = defaultdict(list)
     for row in heatmap.rows:
         by_cohort[row.enrolment.cohort_id].append(row.completion)
@@ -86,11 +86,9 @@ def needs_attention(
         elif now - seen >= idle_after:
             entry.reasons.append(f"No activity for {_days(now - seen)} days")
         for struggle in failing.get(enrolment.user_id, []):
-            if not struggle.passed and struggle.failed >= rules.failed_submissions:
-                entry.reasons.append(
-                    f"{struggle.failed} failed submissions on “{struggle.exercise.title}”, "
-                    "none passed"
-                )
+            entry.reasons.append(
+                f"{struggle.failed} failed submissions on “{struggle.exercise.title}”, none passed"
+            )
         cohort_median = medians[enrolment.cohort_id]
         if cohort_median - row.completion >= rules.behind_by:
             cohort = enrolment.cohort.name if enrolment.cohort else "learners without a cohort"

@@ -42,7 +42,9 @@ def gradebook_listed_rows(
         raise ApplicationError(
             gettext("This course has no module %(module)r.") % {"module": module}
         )
-    rows = gradebook_rows(course=course, items=course_items(course=course), enrolments=enrolments)
+    rows = gradebook_rows(
+        course=course, items=course_items(course=course), enrolments=enrolments, with_times=True
+    )
     if not module:
         return rows
     return [

@@ -7,20 +7,20 @@ runs, so neither the page nor the exports grow in queries with the learners they
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import Count, Max
 
-from courseware.models import Course, Enrolment, ExerciseProgress, LessonRead, Quiz, QuizAttempt
-from courseware.selectors.progress import kept_attempt
+from courseware.models import Course, Enrolment, ExerciseProgress, LessonRead, Quiz
+from courseware.selectors.progress import KeptQuizScore, kept_quiz_scores
 from gradebook.models import GradeOverride
 from gradebook.penalties import (
     NO_PENALTY,
     LateCheck,
     Penalty,
+    can_be_late,
     late_penalties,
 )
 from gradebook.selectors.items import EXERCISE, LESSONS, QUIZ, CourseItems, GradeItem
@@ -57,6 +57,8 @@ class GradeCell:
 
     @property
     def after_penalty(self) -> float | None:
+        if self.penalty is NO_PENALTY:  # most cells: nothing to take off
+            return self.raw
         return self.penalty.apply(self.raw)
 
     @property
@@ -88,46 +90,57 @@ class GradebookRow:
 
 @dataclass(frozen=True)
 class _Progress:
-    reads: dict[Key, tuple[int, datetime]]
-    quizzes: dict[Key, tuple[float, datetime, int]]
-    exercises: dict[tuple[int, int, str], tuple[float, float, datetime]]
+    reads: dict[Key, tuple[int, datetime | None]]
+    quizzes: dict[Key, KeptQuizScore]
+    exercises: dict[tuple[int, int, str], tuple[float, float, datetime | None]]
     overrides: dict[tuple[int, str], GradeOverride]
 
 
-def _progress(*, course: Course, user_ids: list[int]) -> _Progress:
-    reads = {
-        (user_id, module_id): (n, last)
-        for user_id, module_id, n, last in LessonRead.objects.filter(
+def _progress(*, course: Course, user_ids: list[int], with_times: bool) -> _Progress:
+    """What the rows are made of, the times of the work only `with_times` (late checks or a
+    caller that shows them need them; reading tens of thousands of timestamps is most of the
+    cost of a large class)."""
+    reads_query = (
+        LessonRead.objects.filter(
             user_id__in=user_ids, lesson__course=course, lesson__is_active=True
         )
         .values("user_id", "lesson__module_id")
-        .annotate(n=Count("pk"), last=Max("read_at"))
-        .values_list("user_id", "lesson__module_id", "n", "last")
-    }
-    attempts: dict[Key, list[tuple[datetime, float]]] = defaultdict(list)
+        .order_by()
+    )
+    reads: dict[Key, tuple[int, datetime | None]]
+    if with_times:
+        reads = {
+            (user_id, module_id): (n, last)
+            for user_id, module_id, n, last in reads_query.annotate(
+                n=Count("pk"), last=Max("read_at")
+            ).values_list("user_id", "lesson__module_id", "n", "last")
+        }
+    else:
+        reads = {
+            (user_id, module_id): (n, None)
+            for user_id, module_id, n in reads_query.annotate(n=Count("pk")).values_list(
+                "user_id", "lesson__module_id", "n"
+            )
+        }
     # The course's quizzes first (a few rows): the attempts are then read by quiz, without
     # joining every attempt to its quiz, module and course.
     keep_rule = dict(Quiz.objects.filter(module__course=course).values_list("pk", "keep"))
-    for user_id, quiz_id, score, submitted_at in QuizAttempt.objects.filter(
-        user_id__in=user_ids,
-        quiz_id__in=list(keep_rule),
-        status=QuizAttempt.Status.SUBMITTED,
-    ).values_list("user_id", "quiz_id", "score", "submitted_at"):
-        if submitted_at is None:  # a submitted attempt always has its time; never trust it
-            continue
-        attempts[(user_id, quiz_id)].append((submitted_at, score or 0.0))
-    quizzes = {}
-    for key, rows in attempts.items():
-        submitted_at, score = kept_attempt(keep=keep_rule[key[1]], attempts=rows)
-        quizzes[key] = (score, submitted_at, len(rows))
-    exercises = {
-        (user_id, module_id, slug): (best, most, updated_at)
-        for user_id, module_id, slug, best, most, updated_at in ExerciseProgress.objects.filter(
-            user_id__in=user_ids, module__course=course
-        ).values_list(
-            "user_id", "module_id", "exercise_key", "best_points", "max_points", "updated_at"
-        )
-    }
+    quizzes = kept_quiz_scores(user_ids=user_ids, quiz_keep=keep_rule, with_times=with_times)
+    exercise_query = ExerciseProgress.objects.filter(user_id__in=user_ids, module__course=course)
+    exercise_fields = ("user_id", "module_id", "exercise_key", "best_points", "max_points")
+    exercises: dict[tuple[int, int, str], tuple[float, float, datetime | None]]
+    if with_times:
+        exercises = {
+            (user_id, module_id, slug): (best, most, updated_at)
+            for user_id, module_id, slug, best, most, updated_at in exercise_query.values_list(
+                *exercise_fields, "updated_at"
+            )
+        }
+    else:
+        exercises = {
+            (user_id, module_id, slug): (best, most, None)
+            for user_id, module_id, slug, best, most in exercise_query.values_list(*exercise_fields)
+        }
     overrides: dict[tuple[int, str], GradeOverride] = {}
     for override in (
         GradeOverride.objects.filter(course=course, user_id__in=user_ids)
@@ -139,32 +152,32 @@ def _progress(*, course: Course, user_ids: list[int]) -> _Progress:
     return _Progress(reads=reads, quizzes=quizzes, exercises=exercises, overrides=active)
 
 
-def _raw_cell(item: GradeItem, user_id: int, progress: _Progress) -> GradeCell:
+def _raw_cell(
+    item: GradeItem, user_id: int, progress: _Progress, override: GradeOverride | None
+) -> GradeCell:
     if item.kind == LESSONS:
         read = progress.reads.get((user_id, item.module.pk))
         if read is None:
-            return GradeCell(item=item, raw=None)
+            return GradeCell(item, None, override=override)
         count = min(read[0], item.lessons_total)
-        return GradeCell(item=item, raw=count / item.lessons_total, done=count, done_at=read[1])
+        return GradeCell(
+            item, count / item.lessons_total, count, done_at=read[1], override=override
+        )
     if item.kind == QUIZ:
         quiz = progress.quizzes.get((user_id, item.object_pk))
         if quiz is None:
-            return GradeCell(item=item, raw=None)
-        score, submitted_at, count = quiz
-        return GradeCell(item=item, raw=score, done=count, done_at=submitted_at)
+            return GradeCell(item, None, override=override)
+        return GradeCell(
+            item, quiz.score, quiz.attempts, done_at=quiz.submitted_at, override=override
+        )
     assert item.kind == EXERCISE
     found = progress.exercises.get((user_id, item.module.pk, item.exercise_slug))
     if found is None:
-        return GradeCell(item=item, raw=None)
+        return GradeCell(item, None, override=override)
     best, most, updated_at = found
     most = most or item.max_points
-    return GradeCell(
-        item=item,
-        raw=min(best / most, 1.0) if most else 0.0,
-        done=best,
-        out_of=most,
-        done_at=updated_at,
-    )
+    raw = min(best / most, 1.0) if most else 0.0
+    return GradeCell(item, raw, best, most, done_at=updated_at, override=override)
 
 
 def _total(cells: Sequence[GradeCell], total_weight: float) -> float | None:
@@ -174,23 +187,27 @@ def _total(cells: Sequence[GradeCell], total_weight: float) -> float | None:
 
 
 def gradebook_rows(
-    *, course: Course, items: CourseItems, enrolments: Sequence[Enrolment]
+    *,
+    course: Course,
+    items: CourseItems,
+    enrolments: Sequence[Enrolment],
+    with_times: bool = False,
 ) -> list[GradebookRow]:
-    """One row per enrolment (in the order given), in a fixed number of queries."""
+    """One row per enrolment (in the order given), in a fixed number of queries. Each cell's
+    `done_at` is read when late checks need it or `with_times` asks for it (else None)."""
     user_ids = [int(enrolment.user_id) for enrolment in enrolments]
     if not user_ids:
         return []
-    progress = _progress(course=course, user_ids=user_ids)
+    progress = _progress(
+        course=course, user_ids=user_ids, with_times=with_times or can_be_late(course=course)
+    )
     overrides = progress.overrides
     table: list[list[GradeCell]] = []
     checks: list[tuple[int, int, LateCheck]] = []  # (row, column, check) of work done
     for row_index, user_id in enumerate(user_ids):
         cells = []
         for column, item in enumerate(items.items):
-            cell = _raw_cell(item, user_id, progress)
-            override = overrides.get((user_id, item.key))
-            if override is not None:
-                cell = replace(cell, override=override)
+            cell = _raw_cell(item, user_id, progress, overrides.get((user_id, item.key)))
             if cell.done_at is not None:
                 checks.append((row_index, column, LateCheck(user_id, item.key, cell.done_at)))
             cells.append(cell)
