@@ -61,7 +61,9 @@ def test_submit_with_unanswered_questions_asks_and_the_counter_is_live(
 
     page.click("[data-confirm=back]")
     assert not dialog.is_visible()
-    # Focus went to the first question still unanswered, and nothing was submitted.
+    # Focus went to the first question still unanswered, and nothing was submitted. The
+    # dialog's close event, which moves the focus, is a queued task: wait for it.
+    page.wait_for_function("() => document.activeElement.closest('section[data-question]')")
     focused = page.evaluate("document.activeElement.closest('section').dataset.question")
     assert page.locator("#unanswered-list a").first.get_attribute("href") == f"#question-{focused}"
     assert focused != "q-numeric"
