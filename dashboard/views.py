@@ -28,7 +28,6 @@ from dashboard.selectors.similarity import stored_similarity
 from dashboard.selectors.submissions import (
     STATUSES,
     SubmissionQuery,
-    exercise_in_course,
     exercise_submissions,
 )
 from dashboard.services import similarity_request
@@ -36,6 +35,7 @@ from deadlines import services as deadline_services
 from deadlines.forms import ExtensionForm
 from deadlines.overview import item_from_key
 from gradebook.selectors.pages import course_learner_or_404
+from gradebook.selectors.submissions import exercise_of_course
 from grading.comments import submission_comment_add
 from grading.models import Exercise, Submission
 
@@ -130,7 +130,7 @@ def extension_grant(request: HttpRequest, course_slug: str, user_pk: int) -> Htt
 
 
 def _exercise(course: Course, module_slug: str, exercise_slug: str) -> Exercise:
-    exercise = exercise_in_course(course=course, module_slug=module_slug, slug=exercise_slug)
+    exercise = exercise_of_course(course=course, module_slug=module_slug, slug=exercise_slug)
     if exercise is None:
         raise Http404(gettext("No such exercise in this course."))
     return exercise

@@ -132,11 +132,3 @@ def exercise_submissions(
             )
         )
     return SubmissionsPage(page=page, rows=rows)
-
-
-def exercise_in_course(*, course: Course, module_slug: str, slug: str) -> Exercise | None:
-    return (
-        Exercise.objects.filter(module__course=course, module__slug=module_slug, slug=slug)
-        .select_related("module")
-        .first()
-    )
