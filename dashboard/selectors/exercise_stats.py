@@ -6,6 +6,7 @@ Read over the latest finished grading of every submission, in one query."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from statistics import median
@@ -46,6 +47,12 @@ class ExerciseStats:
     distribution: list[ScoreBin]
     median_submissions_to_pass: float | None
     passed_learners: int
+
+    @property
+    def median_plural_count(self) -> int | None:
+        """The median as a plural form needs it, an integer: 1.5 submissions reads as 2 does."""
+        median = self.median_submissions_to_pass
+        return None if median is None else math.ceil(median)
 
 
 def _message(traceback: str) -> str:

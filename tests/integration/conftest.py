@@ -6,6 +6,7 @@ need DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis), which `make test` 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -104,6 +105,18 @@ class Worker:
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout
         return [int(pid) for pid in output.split()]
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """The worker's main process stopped (SIGSTOP), then continued: a task sent meanwhile
+        waits, undelivered to the pool, so a page can be seen with its run still queued however
+        quickly the grading would have finished."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            self.process.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         if self.process is None:
