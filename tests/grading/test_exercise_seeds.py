@@ -1,7 +1,7 @@
 """A hidden test that draws its data from GRADING_SEED must pass a right answer at every seed:
 each submission is graded at a fresh seed, so a test that fails the reference solution at 1 seed
 in 100 takes points from 1 right submission in 100. Stop 20's CI met one (beam search, 6 / 8 for
-the reference), and a sweep found a second (CLIP's loss)."""
+the reference), and a sweep of 3,000 seeds found two more (CLIP's loss, scenario VaR)."""
 
 from __future__ import annotations
 
@@ -47,11 +47,16 @@ def test_the_reference_passes_at_every_seed_swept(folder: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "seeds"),
-    [("greedy-and-beam-search", (36, 51, 403)), ("clip-contrastive-loss", (128, 153))],
+    [
+        ("greedy-and-beam-search", (36, 51, 403)),
+        ("clip-contrastive-loss", (128, 153)),
+        ("scenario-var", (549, 591)),
+    ],
 )
 def test_seeds_that_once_failed_the_reference_now_score_full(bwrap, name: str, seeds) -> None:
     """Through both real sandboxes, at the seeds where the old tests failed the reference: two
-    best sequences that tie, and a batch whose two loss directions happened to agree."""
+    best sequences that tie, a batch whose two loss directions happened to agree, and a sample
+    mean further from mu than the old tolerance, about 2.8 standard errors."""
     spec, errors = validate_exercise_folder(FOLDERS[0].parent / name)
     assert errors == [] and spec is not None
     for seed in seeds:
