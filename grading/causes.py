@@ -13,9 +13,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils import formats, translation
+from django.utils.translation import gettext, gettext_noop, ngettext
+
 from sandbox import JobResult
 
-EXITED_EARLY = (
+EXITED_EARLY = gettext_noop(
     "Your code exited before the tests could use it (an exit call or a crash at the top level "
     "of your cell)."
 )
@@ -42,23 +45,107 @@ class LearnerCellError:
 class Cause:
     """What went wrong first, which the failing tests follow from: the learner job's end (kind
     "time-limit", "memory", "output-limit", "exit", "crash") or the first cell that raised
-    ("syntax-error", "memory", "error"), with the line and that line's code when known."""
+    ("syntax-error", "memory", "error"), with the line and that line's code when known.
+
+    `summary` is the sentence in English, as stored and as the API gives it. `reason`, `limit`
+    and `error` are what the sentence is made of, so that a page says it in the reader's
+    language (`text`); a cause stored before they were, or a crash (whose words are the
+    sandbox's), reads as its summary."""
 
     kind: str
     summary: str
     cell_id: str = ""
     line: int | None = None
     code: str = ""
+    reason: str = ""  # one of SENTENCES' keys, or "" for a sentence that is only the summary
+    limit: float | None = None  # the limit the sentence names: seconds, MB or kB
+    error: str = ""  # the learner's error as Python wrote it ("ZeroDivisionError: ...")
+
+    @property
+    def text(self) -> str:
+        """The sentence in the active language."""
+        if self.reason not in SENTENCES:
+            return self.summary
+        return sentence(reason=self.reason, limit=self.limit, error=self.error, line=self.line)
+
+
+def _amount(value: float | None) -> str:
+    """A limit as the reader writes numbers: 2, 2.5 or 2,5."""
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else formats.number_format(value)
+
+
+def _seconds(value: float | None) -> str:
+    # A plural form needs an integer; a fraction of a second reads as the plural does.
+    count = int(value) if value is not None and float(value).is_integer() else 2
+    return ngettext("%(amount)s second", "%(amount)s seconds", count) % {"amount": _amount(value)}
+
+
+# The sentence of each reason, and the one it says when it knows the line (ON_LINE).
+SENTENCES = {
+    "wall-time": gettext_noop(
+        "Your code was stopped because it ran longer than the time limit of %(seconds)s."
+    ),
+    "cpu-time": gettext_noop(
+        "Your code was stopped because it used more CPU time than the limit of %(seconds)s."
+    ),
+    "job-memory": gettext_noop(
+        "Your code was stopped because it used more memory than the limit of %(limit)s MB."
+    ),
+    "output": gettext_noop("Your code printed more than %(limit)s kB and was stopped."),
+    "exited": EXITED_EARLY,
+    "syntax": gettext_noop("Your code has a syntax error: %(error)s."),
+    "cell-memory": gettext_noop("Your code ran out of memory (the limit is %(limit)s MB)."),
+    "raised": gettext_noop("Your code raised %(error)s."),
+}
+ON_LINE = {
+    "syntax": gettext_noop("Your code has a syntax error on line %(line)s: %(error)s."),
+    "cell-memory": gettext_noop(
+        "Your code ran out of memory on line %(line)s (the limit is %(limit)s MB)."
+    ),
+    "raised": gettext_noop("Your code raised %(error)s on line %(line)s."),
+}
+
+
+def sentence(*, reason: str, limit: float | None, error: str = "", line: int | None = None) -> str:
+    """A cause's sentence in the active language."""
+    template = gettext(
+        ON_LINE[reason] if line is not None and reason in ON_LINE else SENTENCES[reason]
+    )
+    values = {"seconds": _seconds(limit), "limit": _amount(limit), "error": error, "line": line}
+    return template % values
+
+
+def _cause(
+    *,
+    kind: str,
+    reason: str,
+    limit: float | None = None,
+    error: str = "",
+    cell_id: str = "",
+    line: int | None = None,
+    code: str = "",
+) -> Cause:
+    """A cause whose summary is its sentence in English, whatever language is active."""
+    with translation.override("en"):
+        summary = sentence(reason=reason, limit=limit, error=error, line=line)
+    return Cause(
+        kind=kind,
+        summary=summary,
+        cell_id=cell_id,
+        line=line,
+        code=code,
+        reason=reason,
+        limit=limit,
+        error=error,
+    )
 
 
 def learner_cell_error(*, cell_id: str, error: str) -> LearnerCellError:
     place = _PLACE.match(error)
     line = int(place["line"]) if place is not None and place["cell"] == cell_id else None
     return LearnerCellError(id=cell_id, error=error, line=line)
-
-
-def _seconds(value: float) -> str:
-    return f"{value:g} second{'' if value == 1 else 's'}"
 
 
 def job_message(*, result: JobResult, learner_ready: bool, output_stop_bytes: int) -> str:
@@ -73,32 +160,21 @@ def job_message(*, result: JobResult, learner_ready: bool, output_stop_bytes: in
 
 
 def _flood(output_stop_bytes: int) -> str:
-    return f"Your code printed more than {output_stop_bytes // 1000} kB and was stopped."
+    with translation.override("en"):
+        return sentence(reason="output", limit=output_stop_bytes // 1000)
 
 
 def _job_cause(
     *, result: JobResult, wall_seconds: float, memory_mb: int, output_stop_bytes: int
 ) -> Cause | None:
     if result.timed_out:
-        return Cause(
-            kind="time-limit",
-            summary="Your code was stopped because it ran longer than the time limit of "
-            f"{_seconds(wall_seconds)}.",
-        )
+        return _cause(kind="time-limit", reason="wall-time", limit=wall_seconds)
     if result.cpu_limit_exceeded:
-        return Cause(
-            kind="time-limit",
-            summary="Your code was stopped because it used more CPU time than the limit of "
-            f"{_seconds(wall_seconds)}.",
-        )
+        return _cause(kind="time-limit", reason="cpu-time", limit=wall_seconds)
     if result.out_of_memory:
-        return Cause(
-            kind="memory",
-            summary="Your code was stopped because it used more memory than the limit of "
-            f"{memory_mb} MB.",
-        )
+        return _cause(kind="memory", reason="job-memory", limit=memory_mb)
     if result.output_truncated:
-        return Cause(kind="output-limit", summary=_flood(output_stop_bytes))
+        return _cause(kind="output-limit", reason="output", limit=output_stop_bytes // 1000)
     if result.signal not in (None, 9):
         return Cause(kind="crash", summary=result.explain())
     return None
@@ -107,22 +183,28 @@ def _job_cause(
 def _cell_cause(error: LearnerCellError, *, memory_mb: int, answers: Mapping[str, str]) -> Cause:
     place = _PLACE.match(error.error)
     kind_name, message = (place["type"], place["message"]) if place else ("", error.error)
-    where = f" on line {error.line}" if error.line is not None else ""
-    if kind_name in _SYNTAX_ERRORS:
-        kind, summary = "syntax-error", f"Your code has a syntax error{where}: {message}."
-    elif kind_name == "MemoryError" or error.error.startswith("MemoryError"):
-        kind = "memory"
-        summary = f"Your code ran out of memory{where} (the limit is {memory_mb} MB)."
-    else:
-        described = f"{kind_name}: {message}" if place else error.error
-        kind, summary = "error", f"Your code raised {described}{where}."
     code = ""
     source = answers.get(error.id)
     if source is not None and error.line is not None:
         lines = source.splitlines()
         if 1 <= error.line <= len(lines):
             code = lines[error.line - 1]
-    return Cause(kind=kind, summary=summary, cell_id=error.id, line=error.line, code=code)
+    if kind_name in _SYNTAX_ERRORS:
+        kind, reason, limit, said = "syntax-error", "syntax", None, message
+    elif kind_name == "MemoryError" or error.error.startswith("MemoryError"):
+        kind, reason, limit, said = "memory", "cell-memory", float(memory_mb), ""
+    else:
+        said = f"{kind_name}: {message}" if place else error.error
+        kind, reason, limit = "error", "raised", None
+    return _cause(
+        kind=kind,
+        reason=reason,
+        limit=limit,
+        error=said,
+        cell_id=error.id,
+        line=error.line,
+        code=code,
+    )
 
 
 def first_cause(
@@ -146,7 +228,7 @@ def first_cause(
     if stopped is not None:
         return stopped
     if not learner_ready:
-        return Cause(kind="exit", summary=EXITED_EARLY)
+        return _cause(kind="exit", reason="exited")
     if errors:
         return _cell_cause(errors[0], memory_mb=memory_mb, answers=answers)
     return None

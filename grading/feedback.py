@@ -165,6 +165,9 @@ def cause_to_json(cause: Cause) -> JsonObject:
         "cell_id": cause.cell_id,
         "line": cause.line,
         "code": cause.code,
+        "reason": cause.reason,
+        "limit": cause.limit,
+        "error": cause.error,
     }
 
 
@@ -232,6 +235,9 @@ def _cause_from_json(data: object) -> Cause | None:
         cell_id=_text(data, "cell_id"),
         line=_line(data),
         code=_text(data, "code"),
+        reason=_text(data, "reason"),
+        limit=_number(data, "limit") if "limit" in data and data["limit"] is not None else None,
+        error=_text(data, "error"),
     )
 
 

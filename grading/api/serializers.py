@@ -67,6 +67,17 @@ class CauseSerializer(serializers.Serializer[Any]):
     cell_id = serializers.CharField(allow_blank=True)
     line = serializers.IntegerField(allow_null=True)
     code = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Which sentence `summary` is (grading.causes.SENTENCES); blank for a crash.",
+    )
+    limit = serializers.FloatField(
+        required=False, allow_null=True, help_text="The limit it names: seconds, MB or kB."
+    )
+    error = serializers.CharField(
+        required=False, allow_blank=True, help_text="The learner's error as Python wrote it."
+    )
 
 
 class FeedbackSerializer(serializers.Serializer[Any]):

@@ -6,8 +6,9 @@ lines, never the grader's files. Graded in the real sandbox, rendered with the r
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
-from grading.causes import Cause, first_cause, learner_cell_error
+from grading.causes import Cause, first_cause, learner_cell_error, sentence
 from grading.feedback import CellFeedback, Feedback, feedback_from_outcome, feedback_to_json
 from grading.models import GradingRun
 from grading.pipeline import LEARNER_OUTPUT_STOP, GradingOutcome
@@ -38,6 +39,8 @@ def test_a_syntax_error_comes_first_with_its_line_and_the_failures_fold_under_it
         cell_id="answer",
         line=3,
         code="    y = 1 +",
+        reason="syntax",
+        error="invalid syntax",
     )
     html = _page(outcome)
     cause = html.index('id="cause"')
@@ -58,6 +61,8 @@ def test_the_time_limit_is_the_cause_with_its_value(grade) -> None:
     assert outcome.cause == Cause(
         kind="time-limit",
         summary="Your code was stopped because it ran longer than the time limit of 2 seconds.",
+        reason="wall-time",
+        limit=2,
     )
     assert outcome.cause.summary in _page(outcome)
 
@@ -66,7 +71,9 @@ def test_a_print_flood_is_named_with_its_limit_and_not_a_crash(grade) -> None:
     outcome = grade("while True:\n    print('spam ' * 1000)\n")
 
     summary = f"Your code printed more than {LEARNER_OUTPUT_STOP // 1000} kB and was stopped."
-    assert outcome.cause == Cause(kind="output-limit", summary=summary)
+    assert outcome.cause == Cause(
+        kind="output-limit", summary=summary, reason="output", limit=LEARNER_OUTPUT_STOP // 1000
+    )
     assert outcome.message == summary
     assert "crash" not in _page(outcome)
 
@@ -109,6 +116,8 @@ def test_an_error_at_the_top_of_the_cell_is_the_cause_with_its_line(grade) -> No
         cell_id="answer",
         line=2,
         code="value = 1 / 0",
+        reason="raised",
+        error="ZeroDivisionError: division by zero",
     )
     assert 'File "<cell answer>", line 2, in <module>' in outcome.learner_output
     for name in GRADER_FILES:
@@ -161,9 +170,53 @@ def test_a_memory_error_in_a_cell_points_at_its_line() -> None:
         cell_id="answer",
         line=4,
         code="big = [0] * 10**12",
+        reason="cell-memory",
+        limit=512,
     )
 
 
 def test_an_error_naming_another_cell_points_nowhere() -> None:
     forged = learner_cell_error(cell_id="answer", error="ValueError: x (<cell setup>, line 9)")
     assert forged.line is None
+
+
+def test_the_cause_reads_in_the_learners_language_and_is_stored_in_english(grade) -> None:
+    """A worker may run in any language: the stored summary (and the API's) is English. The
+    page says the cause in the reader's language, its parts (line, error, limit) kept."""
+    with translation.override("es"):
+        outcome = grade(SYNTAX_ERROR)
+        spanish = _page(outcome)
+    assert outcome.cause is not None
+    assert outcome.cause.summary == "Your code has a syntax error on line 3: invalid syntax."
+    assert "Tu código tiene un error de sintaxis en la línea 3: invalid syntax." in spanish
+    assert outcome.cause.summary not in spanish
+    assert outcome.cause.summary in _page(outcome)
+
+
+def test_limits_read_as_the_reader_writes_numbers() -> None:
+    with translation.override("es"):
+        assert sentence(reason="wall-time", limit=2.5) == (
+            "Tu código se detuvo porque se ejecutó más tiempo que el límite de 2,5 segundos."
+        )
+        assert sentence(reason="wall-time", limit=1) == (
+            "Tu código se detuvo porque se ejecutó más tiempo que el límite de 1 segundo."
+        )
+    assert sentence(reason="cpu-time", limit=1) == (
+        "Your code was stopped because it used more CPU time than the limit of 1 second."
+    )
+
+
+def test_a_cause_stored_before_its_parts_were_reads_as_stored() -> None:
+    """Feedback of an older grading has a summary and no reason: the page shows the summary."""
+    stored = {
+        "cells": [],
+        "learner_output": "",
+        "message": "",
+        "learner_errors": [],
+        "timings": {},
+        "cause": {"kind": "error", "summary": "Your code raised KeyError: 'a'.", "line": None},
+    }
+    run = GradingRun(status=GradingRun.Status.GRADED, points=0, max_points=1, feedback=stored)
+    with translation.override("es"):
+        page = render_to_string("grading/_run_result.html", {"run": run, "pending": False})
+    assert "Your code raised KeyError: &#x27;a&#x27;." in page

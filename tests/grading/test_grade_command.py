@@ -249,5 +249,8 @@ def test_the_cause_comes_first_for_authors_too(files) -> None:
         "cell_id": "",
         "line": None,
         "code": "",
+        "reason": "wall-time",
+        "limit": 2.0,
+        "error": "",
     }
     assert text.splitlines()[1] == f"First: {summary}"
