@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from courseware.services import exercise_score_record
 from grading.feedback import (
@@ -45,7 +46,8 @@ logger = logging.getLogger(__name__)
 
 RunModel = TypeVar("RunModel", bound=RunRecord)
 
-OUR_SIDE_MESSAGE = (
+# Stored in English, shown in the reader's language (the result template translates it).
+OUR_SIDE_MESSAGE = gettext_noop(
     "We could not grade this submission because of a problem on our side, not because of your "
     "code. It has been reported to the course staff, who can grade it again."
 )

@@ -24,7 +24,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from nbformat import NotebookNode
 
 from courseware.errors import ApplicationError
@@ -42,11 +42,12 @@ logger = logging.getLogger(__name__)
 
 # Queued by its registered name, as gradings are (see grading.services.GRADE_RUN_TASK).
 PRACTICE_RUN_TASK = "grading.tasks.practice_run"
-STALE_MESSAGE = (
+# Stored in English, shown in the reader's language (the result template translates them).
+STALE_MESSAGE = gettext_noop(
     "The visible tests did not finish (the grader lost this run). Run them again; nothing was "
     "recorded."
 )
-GAVE_UP_MESSAGE = (
+GAVE_UP_MESSAGE = gettext_noop(
     "We could not run the visible tests because of a problem on our side, not because of your "
     "code. Try again in a moment; submitting for grading works as usual."
 )

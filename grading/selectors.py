@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from courseware.rendering import markdown_fragment
 from courseware.selectors.progress import exercise_best_points
@@ -41,8 +41,10 @@ def queue_for(exercise: Exercise) -> tuple[str, str]:
     if gpu_workers_alive():
         return "grading-gpu", ""
     if exercise.device == Exercise.Device.PREFER_GPU:
-        return "grading", "No GPU worker is available: this exercise is graded on the CPU."
-    return "grading-gpu", "Waiting for a GPU worker."
+        return "grading", gettext_noop(
+            "No GPU worker is available: this exercise is graded on the CPU."
+        )
+    return "grading-gpu", gettext_noop("Waiting for a GPU worker.")
 
 
 def exercises_for_module(*, module_id: int) -> QuerySet[Exercise]:

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from courseware.errors import ApplicationError
 from deadlines.selectors import late_refusal
@@ -184,7 +184,7 @@ def runs_requeue_stuck(
         for run_pk in list(starved.values_list("pk", flat=True)):
             grading_run_fail(
                 run_pk=run_pk,
-                message="No GPU worker became available; this exercise needs a GPU.",
+                message=gettext_noop("No GPU worker became available; this exercise needs a GPU."),
             )
     waiting_learners = (
         GradingRun.objects.filter(status=GradingRun.Status.WAITING)

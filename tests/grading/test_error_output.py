@@ -220,3 +220,16 @@ def test_a_cause_stored_before_its_parts_were_reads_as_stored() -> None:
     with translation.override("es"):
         page = render_to_string("grading/_run_result.html", {"run": run, "pending": False})
     assert "Your code raised KeyError: &#x27;a&#x27;." in page
+
+
+def test_a_status_message_of_the_catalogue_reads_in_the_learners_language() -> None:
+    from grading.execution import OUR_SIDE_MESSAGE
+
+    failed = GradingRun(status=GradingRun.Status.FAILED, status_message=OUR_SIDE_MESSAGE)
+    other = GradingRun(status=GradingRun.Status.FAILED, status_message="Killed by signal 11.")
+    with translation.override("es"):
+        page = render_to_string("grading/_run_result.html", {"run": failed, "pending": False})
+        as_stored = render_to_string("grading/_run_result.html", {"run": other, "pending": False})
+    assert "No hemos podido calificar esta entrega por un problema de nuestra parte" in page
+    assert OUR_SIDE_MESSAGE not in page
+    assert "Killed by signal 11." in as_stored
