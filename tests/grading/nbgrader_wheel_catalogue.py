@@ -28,6 +28,8 @@ import nbgrader
 import nbgrader.api
 from nbformat import NotebookNode
 
+from tests.grading.nbgrader_child import in_child
+
 NBGRADER_ROOT = Path(nbgrader.__file__).parent
 USER_GUIDE = "docs/source/user_guide"
 APP_FILES = "tests/apps/files"
@@ -265,7 +267,12 @@ class Reference:
 
 @cache
 def nbgrader_points(source: Source) -> dict[str, Reference]:
-    """nbgrader's automatic scores for every submission paired with `source`, by submission."""
+    """nbgrader's automatic scores for every submission paired with `source`, by submission
+    (computed in a child process, tests/grading/nbgrader_child.py)."""
+    return in_child(_nbgrader_points_here, source)
+
+
+def _nbgrader_points_here(source: Source) -> dict[str, Reference]:
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
     from nbgrader.nbgraderformat import ValidationError
@@ -316,10 +323,20 @@ def nbgrader_points(source: Source) -> dict[str, Reference]:
     return references
 
 
-def single_kernel_points(source: NotebookNode, answers: dict[str, str]) -> dict[str, float]:
+def single_kernel_points(
+    source: NotebookNode, answers: dict[str, str], *, strip_markers: bool = False
+) -> dict[str, float]:
     """nbgrader's one-kernel semantics on a small notebook we wrote: the answers put into the
-    source's answer cells, nbgrader's Execute preprocessor with NBGRADER_EXECUTION set as
-    autograde sets it, nbgrader's determine_grade for each automatically graded cell."""
+    source's answer cells (and, with `strip_markers`, the `### ` marker lines taken out of its
+    other code cells), nbgrader's Execute preprocessor with NBGRADER_EXECUTION set as
+    autograde sets it, nbgrader's determine_grade for each automatically graded cell. In a
+    child process."""
+    return in_child(_single_kernel_points_here, source, answers, strip_markers)
+
+
+def _single_kernel_points_here(
+    source: NotebookNode, answers: dict[str, str], strip_markers: bool
+) -> dict[str, float]:
     import copy
 
     from nbgrader.preprocessors import Execute
@@ -330,6 +347,8 @@ def single_kernel_points(source: NotebookNode, answers: dict[str, str]) -> dict[
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
             cell.source = answers[grade_id]
+        elif strip_markers and cell.cell_type == "code":
+            cell.source = "\n".join(line for line in cell.source.splitlines() if "### " not in line)
     with setenv(NBGRADER_EXECUTION="autograde"):
         executed, _ = Execute().preprocess(filled, {})
     autograded = set(autograded_cell_ids(executed))
@@ -343,7 +362,12 @@ def single_kernel_points(source: NotebookNode, answers: dict[str, str]) -> dict[
 
 
 def nbgrader_generate_error(path: str) -> str:
-    """What `nbgrader generate_assignment` reports for a source notebook ("" if it succeeds)."""
+    """What `nbgrader generate_assignment` reports for a source notebook ("" if it succeeds),
+    in a child process."""
+    return in_child(_nbgrader_generate_error_here, path)
+
+
+def _nbgrader_generate_error_here(path: str) -> str:
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
 

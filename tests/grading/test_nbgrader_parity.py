@@ -8,14 +8,13 @@ per grade cell, except that a warning on stderr does not zero a passing cell wit
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 
 from grading.notebooks import classify
 from grading.pipeline import GradingLimits, grade_notebook
+from tests.grading.nbgrader_wheel_catalogue import single_kernel_points
 from tests.grading.notebook_factory import answer_cell, grade_cell, notebook, setup_cell
 
 
@@ -102,31 +101,11 @@ def _answers(source: NotebookNode, overrides: dict[str, str] | None) -> dict[str
     return reference
 
 
-def nbgrader_points(source: NotebookNode, answers: dict[str, str]) -> dict[str, float]:
-    from nbgrader.preprocessors import Execute
-    from nbgrader.utils import determine_grade, is_grade
-
-    filled = copy.deepcopy(source)
-    for cell in filled.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-        elif cell.cell_type == "code":
-            cell.source = "\n".join(line for line in cell.source.splitlines() if "### " not in line)
-    executed, _ = Execute().preprocess(filled, {})
-    points = {}
-    for cell in executed.cells:
-        if is_grade(cell) and cell.cell_type == "code":
-            score, _ = determine_grade(cell)
-            points[cell.metadata.nbgrader["grade_id"]] = float(score)
-    return points
-
-
 @pytest.mark.parametrize("name", list(SUBMISSIONS))
 def test_points_per_grade_cell_match_nbgrader(bwrap, name: str) -> None:
     source = multipart()
     answers = _answers(source, SUBMISSIONS[name])
-    expected = nbgrader_points(source, answers)
+    expected = single_kernel_points(source, answers, strip_markers=True)
     outcome = grade_notebook(
         sandbox=bwrap, source=source, answers=answers, limits=GradingLimits(wall_seconds=20)
     )
