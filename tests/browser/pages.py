@@ -1,7 +1,9 @@
 """One of each kind of page Academy serves, with the data that fills it, for the browser tests
 that check every page kind (axe-core, small screens, zoom): a course with lessons, a quiz
-taken once and open again, an exercise graded for real by the worker, a certificate, and an
-instructor who sees the dashboard, the gradebook and a learner's page."""
+taken once and open again, an exercise graded for real by the worker (twice, to compare), a
+certificate, the password-reset pages, a join link, a page that is not found, and an
+instructor who sees the dashboard, the gradebook and its weights, a learner's page and the
+similarity report."""
 
 from __future__ import annotations
 
@@ -11,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from certificates.services import certificate_issue
 from content.importer import course_import
-from courseware.enrolment import enrol_with_role
+from courseware.enrolment import enrol_with_role, join_code_regenerate
 from courseware.models import Course, CourseRole, Lesson, Quiz, QuizAttempt
 from courseware.services import (
     lesson_mark_read,
@@ -39,6 +44,7 @@ class PageKind:
     name: str
     path: str
     username: str | None  # None: a visitor who is not logged in
+    status: int = 200
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -91,7 +97,13 @@ def every_page_kind(folder: Path) -> list[PageKind]:
     submission = submission_create(user=learner, exercise=exercise, code={"answer": RIGHT})
     run = wait_for_run(submission.pk)
     assert run.status == "graded", run.status  # type: ignore[attr-defined]
+    # A second submission, for the page that compares two.
+    second = submission_create(user=learner, exercise=exercise, code={"answer": RIGHT + "\n"})
+    assert wait_for_run(second.pk).status == "graded"  # type: ignore[attr-defined]
     certificate = certificate_issue(user=learner, course=course)
+    join_code = join_code_regenerate(course=course)
+    uid = urlsafe_base64_encode(force_bytes(learner.pk))
+    reset = f"{uid}/{default_token_generator.make_token(learner)}"
     # The second attempt stays open: the page where a quiz is answered.
     open_attempt, _ = quiz_attempt_start(user_id=learner.pk, quiz=quiz)
 
@@ -100,6 +112,12 @@ def every_page_kind(folder: Path) -> list[PageKind]:
         PageKind("log in", "/accounts/login/", None),
         PageKind("sign up", "/accounts/signup/", None),
         PageKind("home, logged out", "/", None),
+        PageKind("password reset", "/accounts/password/reset/", None),
+        PageKind("password reset sent", "/accounts/password/reset/sent/", None),
+        # The link of the e-mail, which goes on to the form for a new password.
+        PageKind("password reset link", f"/accounts/password/reset/{reset}/", None),
+        PageKind("password reset done", "/accounts/password/reset/done/", None),
+        PageKind("e-mail verification, logged out", "/accounts/verify/", None),
         PageKind("home", "/", LEARNER),
         PageKind("course", "/courses/mini/", LEARNER),
         PageKind("module", "/courses/mini/modules/basics/", LEARNER),
@@ -112,12 +130,21 @@ def every_page_kind(folder: Path) -> list[PageKind]:
         PageKind("quiz results", f"/attempts/{taken.pk}/results/", LEARNER),
         PageKind("exercise", exercise_path, LEARNER),
         PageKind("submission", f"{exercise_path}submissions/{submission.pk}/", LEARNER),
+        PageKind(
+            "submissions compared",
+            f"{exercise_path}compare/?old={submission.pk}&new={second.pk}",
+            LEARNER,
+        ),
         PageKind("account", "/accounts/", LEARNER),
+        PageKind("password change", "/accounts/password/change/", LEARNER),
+        PageKind("join link", f"/join/{join_code}/", LEARNER),
+        PageKind("page not found", "/courses/no-such-course/", LEARNER, status=404),
         PageKind("certificate", "/courses/mini/certificate/", LEARNER),
         PageKind("certificate verification", f"/certificates/{certificate.code}/", LEARNER),
         PageKind("dashboard", "/courses/mini/dashboard/", INSTRUCTOR),
         PageKind("learner page", f"/courses/mini/dashboard/learners/{learner.pk}/", INSTRUCTOR),
         PageKind("gradebook", "/courses/mini/teach/gradebook/", INSTRUCTOR),
+        PageKind("gradebook weights", "/courses/mini/teach/gradebook/weights/", INSTRUCTOR),
         PageKind(
             "gradebook learner", f"/courses/mini/teach/gradebook/learners/{learner.pk}/", INSTRUCTOR
         ),
@@ -127,6 +154,11 @@ def every_page_kind(folder: Path) -> list[PageKind]:
         PageKind(
             "exercise submissions",
             f"/courses/mini/dashboard/exercises/basics/{exercise.slug}/submissions/",
+            INSTRUCTOR,
+        ),
+        PageKind(
+            "similarity",
+            f"/courses/mini/dashboard/exercises/basics/{exercise.slug}/similarity/",
             INSTRUCTOR,
         ),
         PageKind("all submissions", f"{exercise_path}all-submissions/", INSTRUCTOR),
@@ -145,6 +177,6 @@ def visit_each(page, base: str, kinds: list[PageKind]):
                 log_in(page, base, kind.username)
             current = kind.username
         response = page.goto(f"{base}{kind.path}")
-        assert response is not None and response.status == 200, (kind.name, response)
+        assert response is not None and response.status == kind.status, (kind.name, response)
         page.wait_for_load_state("load")
         yield kind

@@ -211,15 +211,13 @@ def test_a_new_learner_walks_the_course_to_a_verified_certificate(
     course_import(path=_write_course(tmp_path / "journey"))
     base = live_server.url
     page.context.add_init_script(WATCH)
-    # Errors in the console (a CSP refusal is one), but for the favicon, which Academy has none
-    # of and the browser asks for by itself.
+    # Errors in the console (a CSP refusal is one, a missing favicon another).
     console_errors: list[str] = []
     page.on(
         "console",
         lambda message: (
             console_errors.append(f"{message.text} {message.location}")
             if message.type == "error"
-            and not message.location.get("url", "").endswith("/favicon.ico")
             else None
         ),
     )
